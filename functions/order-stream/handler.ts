@@ -1,0 +1,20 @@
+/** The order-stream consumer, built by a factory so that Lambda, `npm start` and the replay share it. */
+import type { OrderPipeline } from '../../shared/app/orderPipeline';
+import { makeKinesisConsumer, type Log } from '../../shared/lambda/kinesisConsumer';
+import type { Quarantine } from '../../shared/ports';
+
+export interface OrderStreamHandlerDeps {
+  pipeline: OrderPipeline;
+  quarantine: Quarantine;
+  log?: Log;
+}
+
+export function makeOrderStreamHandler(deps: OrderStreamHandlerDeps) {
+  return makeKinesisConsumer({
+    kind: 'order',
+    quarantine: deps.quarantine,
+    process: deps.pipeline,
+    isolationKey: (event) => event.merchantId,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+}

@@ -1,0 +1,52 @@
+/** In-memory ledgers and logs, for the replay, the embedded runtime and tests. */
+import type { Decision, QuarantinedRecord, Violation } from '../../domain/records';
+import type { Thresholds } from '../../domain/config/thresholds';
+import type { ConfigSource, DecisionLog, Quarantine, ViolationLedger } from '../../ports';
+
+export class MemoryViolationLedger implements ViolationLedger {
+  readonly byId = new Map<string, Violation>();
+  constructor(private readonly onNew?: (v: Violation) => void) {}
+
+  async record(violations: readonly Violation[]): Promise<Violation[]> {
+    const fresh: Violation[] = [];
+    for (const v of violations) {
+      if (this.byId.has(v.violationId)) continue;
+      this.byId.set(v.violationId, v);
+      fresh.push(v);
+      this.onNew?.(v);
+    }
+    return fresh;
+  }
+}
+
+export class MemoryDecisionLog implements DecisionLog {
+  readonly byEventId = new Map<string, Decision>();
+  constructor(private readonly onNew?: (d: Decision) => void) {}
+
+  async append(decisions: readonly Decision[]): Promise<void> {
+    for (const d of decisions) {
+      if (this.byEventId.has(d.eventId)) continue;
+      this.byEventId.set(d.eventId, d);
+      this.onNew?.(d);
+    }
+  }
+}
+
+export class MemoryQuarantine implements Quarantine {
+  readonly records: QuarantinedRecord[] = [];
+  constructor(private readonly onNew?: (r: QuarantinedRecord) => void) {}
+
+  async put(records: readonly QuarantinedRecord[]): Promise<void> {
+    for (const r of records) {
+      this.records.push(r);
+      this.onNew?.(r);
+    }
+  }
+}
+
+export class StaticConfigSource implements ConfigSource {
+  constructor(private readonly thresholds: Thresholds) {}
+  async current(): Promise<Thresholds> {
+    return this.thresholds;
+  }
+}

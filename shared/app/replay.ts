@@ -1,0 +1,293 @@
+/**
+ * The replay / backtest (`contracts/replay.md`): history in JSONL, processed in occurredAt order
+ * through the same stream handlers the Lambda functions run, on embedded adapters, with event time
+ * as the clock. Used by `npm run replay`, the benchmark and the tests.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
+import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
+import { createMemoryFeatureStore } from '../adapters/memory/featureStore';
+import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../adapters/memory/sinks';
+import { mergeSpans, verdictFromWindows } from '../domain/brushing/windows';
+import type { Thresholds } from '../domain/config/thresholds';
+import type { DecisionKind, Violation } from '../domain/records';
+import type { FeatureStore } from '../ports';
+import { createOrderPipeline } from './orderPipeline';
+
+export interface ReplayOptions {
+  input: string;
+  outDir: string;
+  config: Thresholds;
+  /** Records per handler invocation (Lambda's Kinesis batch size). */
+  batchSize?: number;
+  onProgress?: (p: { done: number; total: number; eventsPerSecond: number }) => void;
+  progressEveryMs?: number;
+}
+
+export interface LabelStats {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface ReplaySummary {
+  input: string;
+  configVersion: string;
+  events: number;
+  orders: number;
+  reviews: number;
+  rejected: number;
+  duplicates: number;
+  decisions: Record<DecisionKind, number>;
+  violations: Record<string, number>;
+  warnings: number;
+  penalties: number;
+  merchants: number;
+  elapsedMs: number;
+  eventsPerSecond: number;
+  labels?: LabelStats;
+}
+
+interface InputLine {
+  line: number;
+  text: string;
+  atMs: number;
+  kind: 'order' | 'review';
+}
+
+const OCCURRED_AT = /"occurredAt"\s*:\s*"([^"]*)"/;
+const KIND = /"kind"\s*:\s*"(order|review)"/;
+
+/** Reads JSONL (optionally gzipped). Sort keys come from a cheap scan; validation is the handler's job. */
+export async function readInput(path: string): Promise<InputLine[]> {
+  const raw = createReadStream(path);
+  const stream = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const lines: InputLine[] = [];
+  let n = 0;
+  const reader = createInterface({ input: stream, crlfDelay: Infinity });
+  const failed = new Promise<never>((_, reject) => {
+    raw.on('error', reject);
+    stream.on('error', reject);
+  });
+  const consume = (async () => {
+    for await (const text of reader) {
+      n++;
+      if (text.trim() === '') continue;
+      const at = OCCURRED_AT.exec(text)?.[1];
+      const atMs = at === undefined ? Number.NEGATIVE_INFINITY : Date.parse(at);
+      lines.push({
+        line: n,
+        text,
+        atMs: Number.isFinite(atMs) ? atMs : Number.NEGATIVE_INFINITY,
+        kind: KIND.exec(text)?.[1] === 'review' ? 'review' : 'order',
+      });
+    }
+  })();
+  await Promise.race([consume, failed]);
+  return lines;
+}
+
+function toKinesisEvent(lines: readonly InputLine[], source: string): KinesisStreamEvent {
+  return {
+    Records: lines.map(
+      (l): KinesisStreamRecord => ({
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: String(l.line),
+          sequenceNumber: String(l.line),
+          data: Buffer.from(l.text, 'utf8').toString('base64'),
+          approximateArrivalTimestamp: l.atMs / 1000,
+        },
+        eventSource: 'aws:kinesis',
+        eventVersion: '1.0',
+        eventID: `replay:${l.line}`,
+        eventName: 'aws:kinesis:record',
+        invokeIdentityArn: 'replay',
+        awsRegion: 'local',
+        eventSourceARN: source,
+      }),
+    ),
+  };
+}
+
+class JsonlWriter {
+  private readonly stream: WriteStream;
+  count = 0;
+  constructor(path: string) {
+    this.stream = createWriteStream(path);
+  }
+  write(record: unknown): void {
+    this.count++;
+    this.stream.write(JSON.stringify(record) + '\n');
+  }
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+function labelStats(tp: number, fp: number, fn: number, tn: number): LabelStats {
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  const r = (x: number) => Number(x.toFixed(4));
+  return { tp, fp, fn, tn, precision: r(precision), recall: r(recall), f1: r(f1) };
+}
+
+/** Final state of every merchant with a violation, with the brushing verdict from its windows. */
+async function merchantStates(features: FeatureStore, violations: Iterable<Violation>) {
+  const counts = new Map<string, Record<string, number>>();
+  for (const v of violations) {
+    const c = counts.get(v.merchantId) ?? {};
+    c[v.type] = (c[v.type] ?? 0) + 1;
+    counts.set(v.merchantId, c);
+  }
+  for (const shop of await features.brushing.brushingShops()) if (!counts.has(shop)) counts.set(shop, {});
+  const ids = [...counts.keys()].sort();
+  const windows = await features.brushing.windows(ids);
+  const states = [];
+  for (const [n, merchantId] of ids.entries()) {
+    const periods = mergeSpans(windows[n]!);
+    const snapshots = await features.brushing.readOrders(periods.map((p) => ({ shopId: merchantId, fromMs: p.startMs, toMs: p.endMs })));
+    const verdict = verdictFromWindows(windows[n]!, snapshots.flatMap((s) => s.orders));
+    states.push({
+      merchantId,
+      violationCounts: counts.get(merchantId)!,
+      // The penalty ladder and credit score are their own capability; until it lands these are unknown.
+      penaltyLevel: null,
+      blacklisted: false,
+      creditScore: null,
+      brushing: {
+        periods: verdict.periods.map((p) => ({ start: new Date(p.startMs).toISOString(), end: new Date(p.endMs).toISOString() })),
+        suspiciousBuyerIds: verdict.suspiciousBuyerIds,
+      },
+    });
+  }
+  return states;
+}
+
+export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 500;
+  await mkdir(options.outDir, { recursive: true });
+  const out = (name: string) => new JsonlWriter(join(options.outDir, name));
+  const files = {
+    decisions: out('decisions.jsonl'),
+    violations: out('violations.jsonl'),
+    warnings: out('warnings.jsonl'),
+    penalties: out('penalties.jsonl'),
+    merchants: out('merchants.jsonl'),
+    rejected: out('rejected.jsonl'),
+  };
+
+  const lines = await readInput(options.input);
+  lines.sort((a, b) => a.atMs - b.atMs); // stable: ties keep input order
+
+  const features = createMemoryFeatureStore();
+  const decisionCounts: Record<DecisionKind, number> = { allow: 0, review: 0, block: 0 };
+  const violationCounts: Record<string, number> = {};
+  const labels = new Map<string, boolean>();
+  const confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const decisions = new MemoryDecisionLog((d) => {
+    decisionCounts[d.decision]++;
+    files.decisions.write({
+      eventId: d.eventId,
+      orderId: d.orderId,
+      buyerId: d.buyerId,
+      merchantId: d.merchantId,
+      eventType: d.eventType,
+      occurredAt: d.occurredAt,
+      score: d.score,
+      decision: d.decision,
+      reasons: d.reasons,
+      configVersion: d.configVersion,
+    });
+    const fraud = labels.get(d.eventId);
+    if (fraud === undefined) return;
+    const positive = d.decision !== 'allow';
+    if (positive && fraud) confusion.tp++;
+    else if (positive) confusion.fp++;
+    else if (fraud) confusion.fn++;
+    else confusion.tn++;
+  });
+  const ledger = new MemoryViolationLedger((v) => {
+    violationCounts[v.type] = (violationCounts[v.type] ?? 0) + 1;
+    files.violations.write(v);
+  });
+  const quarantine = new MemoryQuarantine((r) => files.rejected.write({ line: Number(r.sequenceNumber), reason: r.reason }));
+  const pipeline = createOrderPipeline({ features, violations: ledger, decisions, config: new StaticConfigSource(options.config) });
+  let orders = 0;
+  let reviews = 0;
+  let duplicates = 0;
+  const orderHandler = makeOrderStreamHandler({
+    quarantine,
+    pipeline: async (items) => {
+      orders += items.length;
+      for (const i of items) if (i.event.label !== undefined) labels.set(i.event.eventId, i.event.label.fraud);
+      const result = await pipeline(items);
+      duplicates += result.duplicates;
+      return result;
+    },
+  });
+  const reviewHandler = makeReviewStreamHandler({
+    quarantine,
+    process: async (items) => {
+      reviews += items.length;
+    },
+  });
+
+  const source = `replay:${basename(options.input)}`;
+  const context = {} as never;
+  let lastProgress = started;
+  for (let i = 0; i < lines.length; ) {
+    const kind = lines[i]!.kind;
+    let j = i;
+    while (j < lines.length && j - i < batchSize && lines[j]!.kind === kind) j++;
+    const batch = lines.slice(i, j);
+    const handler = kind === 'order' ? orderHandler : reviewHandler;
+    const response = await handler(toKinesisEvent(batch, source), context);
+    // Embedded adapters do not fail transiently; a record that still fails is a defect, and is
+    // reported as rejected (with the error) rather than lost.
+    for (const failure of response?.batchItemFailures ?? []) {
+      files.rejected.write({ line: Number(failure.itemIdentifier), reason: 'processing error (see logs)' });
+    }
+    i = j;
+    const now = performance.now();
+    if (options.onProgress && now - lastProgress >= (options.progressEveryMs ?? 1000)) {
+      lastProgress = now;
+      options.onProgress({ done: i, total: lines.length, eventsPerSecond: Math.round(i / ((now - started) / 1000)) });
+    }
+  }
+
+  for (const state of await merchantStates(features, ledger.byId.values())) files.merchants.write(state);
+  const elapsedMs = Math.round(performance.now() - started);
+  const summary: ReplaySummary = {
+    input: options.input,
+    configVersion: options.config.version,
+    events: lines.length,
+    orders,
+    reviews,
+    rejected: files.rejected.count,
+    duplicates,
+    decisions: decisionCounts,
+    violations: violationCounts,
+    warnings: files.warnings.count,
+    penalties: files.penalties.count,
+    merchants: files.merchants.count,
+    elapsedMs,
+    eventsPerSecond: Math.round(lines.length / Math.max(elapsedMs / 1000, 1e-3)),
+    ...(labels.size > 0 ? { labels: labelStats(confusion.tp, confusion.fp, confusion.fn, confusion.tn) } : {}),
+  };
+  await Promise.all(Object.values(files).map((f) => f.close()));
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(join(options.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  return summary;
+}

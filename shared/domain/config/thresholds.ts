@@ -1,0 +1,49 @@
+/**
+ * The thresholds document: versioned data that analysts edit, validated here. Every detector reads
+ * its limits from it, never from code. A limit is checked with `=== undefined`, never with `!x`
+ * (a limit of 0 is a real limit).
+ */
+import { z } from 'zod';
+
+const weight = z.number().min(0).max(100);
+
+export const OrderBrushingRuleSchema = z.object({
+  enabled: z.boolean(),
+  /** Length of the sliding window (the industry uses one hour). */
+  windowMinutes: z.number().positive(),
+  /** orders / distinct buyers inside a window at or above which the window is brushing. */
+  concentrateRate: z.number().positive(),
+  /** Score contribution when the scored order lies inside a brushing window of its shop. */
+  weight,
+  /** Further contribution when the order's buyer is a most frequent buyer of that window. */
+  topBuyerWeight: weight,
+  /** One `fake_orders` violation per merchant per bucket of this many hours of brushing. */
+  violationBucketHours: z.number().positive(),
+});
+
+export const ThresholdsSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    /** A human-readable, unique version id; every decision records it. */
+    version: z.string().min(1),
+    description: z.string().optional(),
+    scoring: z.object({
+      /** score >= reviewAt -> `review` */
+      reviewAt: z.number().min(0).max(100),
+      /** score >= blockAt -> `block` */
+      blockAt: z.number().min(0).max(100),
+    }),
+    rules: z.object({
+      orderBrushing: OrderBrushingRuleSchema,
+    }),
+  })
+  .refine((t) => t.scoring.reviewAt <= t.scoring.blockAt, {
+    message: 'reviewAt must not exceed blockAt',
+    path: ['scoring', 'reviewAt'],
+  });
+
+export type Thresholds = z.infer<typeof ThresholdsSchema>;
+export type OrderBrushingRule = z.infer<typeof OrderBrushingRuleSchema>;
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;

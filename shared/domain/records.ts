@@ -1,0 +1,48 @@
+/** The records the pipeline produces: decisions, violations, warnings, quarantined input. */
+
+export type DecisionKind = 'allow' | 'review' | 'block';
+
+export interface Reason {
+  /** Stable UPPER_SNAKE code (see reasons.ts). */
+  code: string;
+  /** A sentence with the numbers that made the rule fire. */
+  detail: string;
+}
+
+export interface Decision {
+  eventId: string;
+  orderId: string;
+  buyerId: string;
+  merchantId: string;
+  eventType: string;
+  occurredAt: string;
+  amount: number;
+  currency: string;
+  score: number;
+  decision: DecisionKind;
+  reasons: Reason[];
+  configVersion: string;
+}
+
+export type ViolationType = 'fake_orders' | 'fake_reviews' | 'price_gouging' | 'suspicious_payments';
+
+export interface Violation {
+  /** Derived from the evidence, so a replayed detection is the same violation. */
+  violationId: string;
+  merchantId: string;
+  type: ViolationType;
+  occurredAt: string;
+  evidence: Record<string, unknown>;
+  configVersion: string;
+}
+
+export interface QuarantinedRecord {
+  /** Where it came from: the stream and sequence number, or the replay's input line. */
+  source: string;
+  sequenceNumber: string;
+  partitionKey?: string;
+  reason: string;
+  /** The payload as received (UTF-8), cut to a bounded size. */
+  payload: string;
+  payloadBytes: number;
+}

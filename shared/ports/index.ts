@@ -1,0 +1,91 @@
+/**
+ * Ports: the small interfaces the application needs from the outside world, named for what they do.
+ * Adapters (memory, Redis, DynamoDB, Kinesis) implement them; the domain never sees an adapter.
+ */
+import type { Thresholds } from '../domain/config/thresholds';
+import type { BrushingWindow, ShopOrder } from '../domain/brushing/windows';
+import type { Decision, QuarantinedRecord, Violation } from '../domain/records';
+
+export interface OrderUpsert {
+  shopId: string;
+  orderId: string;
+  buyerId: string;
+  atMs: number;
+}
+
+export interface OrderUpsertResult {
+  /** False when the store already held this order at the same or an earlier time. */
+  changed: boolean;
+  /** The order's time before this upsert moved it earlier, if it was known. */
+  previousAtMs: number | null;
+}
+
+export interface OrdersQuery {
+  shopId: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface ShopSnapshot {
+  /** The shop's version read before its orders: a write based on this snapshot must expect it. */
+  version: number;
+  /** Orders with atMs in the queried range, sorted by time. */
+  orders: ShopOrder[];
+}
+
+export interface WindowsReplace {
+  shopId: string;
+  fromStartMs: number;
+  toStartMs: number;
+  /** The brushing windows that start in [fromStartMs, toStartMs], replacing those stored there. */
+  windows: BrushingWindow[];
+  expectVersion: number;
+}
+
+export type WindowsReplaceResult = { ok: true; added: BrushingWindow[] } | { ok: false };
+
+/** Order-brushing features: each shop's orders (earliest time wins) and its brushing windows. */
+export interface BrushingFeatures {
+  /** Records orders, keeping each order's earliest time. One round trip for the whole batch. */
+  upsertOrders(upserts: readonly OrderUpsert[]): Promise<OrderUpsertResult[]>;
+  /** One round trip for all queries. */
+  readOrders(queries: readonly OrdersQuery[]): Promise<ShopSnapshot[]>;
+  /** Replaces windows per shop if the shop's version is still the expected one. One round trip. */
+  replaceWindows(replaces: readonly WindowsReplace[]): Promise<WindowsReplaceResult[]>;
+  /** Stored brushing windows of each shop, sorted by start. */
+  windows(shopIds: readonly string[]): Promise<BrushingWindow[][]>;
+  /** Every shop that has, or had, a brushing window. */
+  brushingShops(): Promise<string[]>;
+}
+
+/** Which events were already processed (the idempotency key is the domain eventId). */
+export interface ProcessedEvents {
+  /** The ids among `eventIds` not yet marked processed. */
+  unprocessed(eventIds: readonly string[]): Promise<Set<string>>;
+  markProcessed(eventIds: readonly string[]): Promise<void>;
+}
+
+export interface FeatureStore {
+  readonly name: string;
+  readonly brushing: BrushingFeatures;
+  readonly processed: ProcessedEvents;
+  close(): Promise<void>;
+}
+
+export interface ViolationLedger {
+  /** Records violations idempotently by violationId; returns those that were new. */
+  record(violations: readonly Violation[]): Promise<Violation[]>;
+}
+
+export interface DecisionLog {
+  /** Appends decisions; a decision for an eventId already logged is ignored. */
+  append(decisions: readonly Decision[]): Promise<void>;
+}
+
+export interface Quarantine {
+  put(records: readonly QuarantinedRecord[]): Promise<void>;
+}
+
+export interface ConfigSource {
+  current(): Promise<Thresholds>;
+}
