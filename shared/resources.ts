@@ -1,0 +1,76 @@
+/**
+ * The one definition of the project's streams and tables: keys, indexes, TTL attributes and names.
+ * The CDK stacks (infra/) and the embedded runtime (dynalite / kinesalite) both build from this, so
+ * local and cloud cannot drift.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `${prefix}-${id}` (see tableName). */
+  id: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalIndexes?: IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, if items expire. */
+  timeToLiveAttribute?: string;
+  /** Environment variable through which functions receive the physical name. */
+  envVar: string;
+}
+
+export interface StreamDefinition {
+  id: string;
+  shardCount: number;
+  retentionHours: number;
+  envVar: string;
+}
+
+export const TABLES = {
+  violations: {
+    id: 'violations',
+    partitionKey: { name: 'merchantId', type: 'S' },
+    sortKey: { name: 'violationId', type: 'S' },
+    globalIndexes: [{ indexName: 'byType', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } }],
+    envVar: 'VIOLATIONS_TABLE',
+  },
+  decisions: {
+    id: 'decisions',
+    partitionKey: { name: 'eventId', type: 'S' },
+    globalIndexes: [{ indexName: 'byOrder', partitionKey: { name: 'orderId', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } }],
+    timeToLiveAttribute: 'expiresAt',
+    envVar: 'DECISIONS_TABLE',
+  },
+  quarantine: {
+    id: 'quarantine',
+    partitionKey: { name: 'source', type: 'S' },
+    sortKey: { name: 'sequenceNumber', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    envVar: 'QUARANTINE_TABLE',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export const STREAMS = {
+  orders: { id: 'orders', shardCount: 2, retentionHours: 168, envVar: 'ORDERS_STREAM' },
+  reviews: { id: 'reviews', shardCount: 1, retentionHours: 168, envVar: 'REVIEWS_STREAM' },
+} as const satisfies Record<string, StreamDefinition>;
+
+export const DEFAULT_PREFIX = 'riskline';
+
+export function tableName(def: TableDefinition, prefix = DEFAULT_PREFIX): string {
+  return `${prefix}-${def.id}`;
+}
+
+export function streamName(def: StreamDefinition, prefix = DEFAULT_PREFIX): string {
+  return `${prefix}-${def.id}`;
+}
