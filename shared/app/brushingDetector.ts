@@ -22,26 +22,25 @@ import { stableId } from '../domain/ids';
 import type { Violation } from '../domain/records';
 import type { Signal } from '../domain/scoring/score';
 import { ConflictError } from '../errors';
-import type { BrushingFeatures, OrdersQuery, WindowsReplace } from '../ports';
+import type { BrushingFeatures, OrdersQuery, PendingWindow, WindowsReplace } from '../ports';
 
 export interface TimedOrderEvent {
   event: OrderEvent;
   occurredAtMs: number;
 }
 
-export interface BrushingOutcome {
+export interface BrushingUpdate {
   /** Signals per eventId, for the events whose order lies in a brushing window. */
   signals: Map<string, Signal[]>;
-  violations: Violation[];
 }
 
 const MAX_ATTEMPTS = 8;
 const MAX_EVIDENCE_ORDERS = 200;
+const CONFIRM_BATCH = 500;
 
 const COUNTED_TYPES = new Set<OrderEvent['type']>(['order.placed', 'order.paid']);
 
 interface Evaluated {
-  shopId: string;
   range: Span;
   orders: ShopOrder[];
   windows: BrushingWindow[];
@@ -51,16 +50,23 @@ function fmtTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-export async function detectBrushing(
+function paramsOf(rule: OrderBrushingRule) {
+  return { windowMs: rule.windowMinutes * MINUTE_MS, concentrateRate: rule.concentrateRate };
+}
+
+/**
+ * Records the batch's orders, re-evaluates the windows they can affect, remembers new brushing
+ * windows for confirmation, and says which events' orders lie in a brushing window now.
+ */
+export async function updateBrushing(
   items: readonly TimedOrderEvent[],
   features: BrushingFeatures,
   rule: OrderBrushingRule,
-  configVersion: string,
-): Promise<BrushingOutcome> {
-  const outcome: BrushingOutcome = { signals: new Map(), violations: [] };
+): Promise<BrushingUpdate> {
+  const outcome: BrushingUpdate = { signals: new Map() };
   const counted = items.filter((i) => COUNTED_TYPES.has(i.event.type));
   if (!rule.enabled || counted.length === 0) return outcome;
-  const params = { windowMs: rule.windowMinutes * MINUTE_MS, concentrateRate: rule.concentrateRate };
+  const params = paramsOf(rule);
 
   const upserts = counted.map((i) => ({
     shopId: i.event.merchantId,
@@ -90,7 +96,8 @@ export async function detectBrushing(
   }
 
   const evaluated = new Map<string, Evaluated[]>();
-  const added: { shopId: string; window: BrushingWindow; orders: ShopOrder[] }[] = [];
+  const added: PendingWindow[] = [];
+  const dueAfterMs = params.windowMs + rule.allowedLatenessMinutes * MINUTE_MS;
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) {
       throw new ConflictError(`brushing windows of ${pending.length} shop ranges kept changing under concurrent writers`);
@@ -115,65 +122,92 @@ export async function detectBrushing(
         retry.push(pending[n]!);
         return;
       }
-      const orders = snapshots[n]!.orders;
       const list = evaluated.get(shopId) ?? [];
-      list.push({ shopId, range, orders, windows: replaces[n]!.windows });
+      list.push({ range, orders: snapshots[n]!.orders, windows: replaces[n]!.windows });
       evaluated.set(shopId, list);
-      for (const window of w.added) added.push({ shopId, window, orders });
+      for (const window of w.added) {
+        added.push({ shopId, startMs: window.startMs, endMs: window.endMs, dueMs: window.startMs + dueAfterMs });
+      }
     });
     pending = retry;
   }
+  if (added.length > 0) await features.addPending(added);
 
   for (const item of counted) {
     const at = orderAt.get(item)!;
-    const shopId = item.event.merchantId;
-    const here = evaluated.get(shopId)?.find((e) => at >= e.range.startMs && at <= e.range.endMs);
+    const here = evaluated.get(item.event.merchantId)?.find((e) => at >= e.range.startMs && at <= e.range.endMs);
     const covering = here?.windows.filter((w) => w.startMs <= at && at <= w.endMs) ?? [];
     if (covering.length === 0) continue;
-    // The most concentrated window holding the order explains it best.
-    const w = covering.reduce((best, c) => (c.orders * best.buyers > best.orders * c.buyers ? c : best));
-    const inWindow = here!.orders.filter((o) => o.atMs >= w.startMs && o.atMs <= w.endMs);
-    const top = topBuyers(inWindow);
-    const rate = w.orders / w.buyers;
-    const signals: Signal[] = [
-      {
-        code: 'ORDER_BRUSHING_WINDOW',
-        weight: rule.weight,
-        detail:
-          `shop ${shopId} took ${w.orders} orders from ${w.buyers} distinct buyers between ${fmtTime(w.startMs)} and ` +
-          `${fmtTime(w.endMs)} (${rate.toFixed(2)} orders per buyer, threshold ${rule.concentrateRate} within ${rule.windowMinutes} min)`,
-      },
-    ];
-    if (top.buyerIds.includes(item.event.buyer.id)) {
-      signals.push({
-        code: 'ORDER_BRUSHING_TOP_BUYER',
-        weight: rule.topBuyerWeight,
-        detail: `buyer ${item.event.buyer.id} placed ${top.orders} of those ${w.orders} orders, the most of any buyer`,
-      });
-    }
-    outcome.signals.set(item.event.eventId, signals);
+    outcome.signals.set(item.event.eventId, brushingSignals(item.event, covering, here!.orders, rule));
   }
-
-  outcome.violations = violationsFor(added, rule, configVersion);
   return outcome;
+}
+
+function brushingSignals(event: OrderEvent, covering: readonly BrushingWindow[], orders: readonly ShopOrder[], rule: OrderBrushingRule): Signal[] {
+  // The most concentrated window holding the order explains it best.
+  const w = covering.reduce((best, c) => (c.orders * best.buyers > best.orders * c.buyers ? c : best));
+  const mine = orders.filter((o) => o.atMs >= w.startMs && o.atMs <= w.endMs && o.buyerId === event.buyer.id).length;
+  const signals: Signal[] = [
+    {
+      code: 'ORDER_BRUSHING_WINDOW',
+      weight: rule.weight,
+      detail:
+        `shop ${event.merchantId} took ${w.orders} orders from ${w.buyers} distinct buyers between ${fmtTime(w.startMs)} and ` +
+        `${fmtTime(w.endMs)} (${(w.orders / w.buyers).toFixed(2)} orders per buyer; threshold ${rule.concentrateRate} within ${rule.windowMinutes} min)`,
+    },
+  ];
+  if (mine >= rule.concentrateRate) {
+    signals.push({
+      code: 'ORDER_BRUSHING_REPEAT_BUYER',
+      weight: rule.repeatBuyerWeight,
+      detail: `buyer ${event.buyer.id} placed ${mine} of those ${w.orders} orders (threshold ${rule.concentrateRate})`,
+    });
+  }
+  return signals;
+}
+
+/**
+ * Turns brushing windows whose confirmation time has passed the event-time watermark into
+ * `fake_orders` violations, if the window still exists (a later order may have diluted it).
+ * Violations are idempotent by id; pending entries are cleared only after the caller recorded them.
+ */
+export async function confirmBrushing(
+  features: BrushingFeatures,
+  rule: OrderBrushingRule,
+  configVersion: string,
+  watermarkMs: number,
+): Promise<{ violations: Violation[]; confirmed: PendingWindow[] }> {
+  const due = await features.duePending(watermarkMs, CONFIRM_BATCH);
+  if (due.length === 0) return { violations: [], confirmed: [] };
+  const stored = await features.windows(due.map((p) => ({ shopId: p.shopId, fromStartMs: p.startMs, toStartMs: p.startMs })));
+  const live = due.flatMap((p, n) => {
+    const window = stored[n]!.find((w) => w.endMs === p.endMs);
+    return window ? [{ shopId: p.shopId, window }] : [];
+  });
+  const snapshots = await features.readOrders(live.map(({ shopId, window }) => ({ shopId, fromMs: window.startMs, toMs: window.endMs })));
+  const violations = violationsFor(
+    live.map((l, n) => ({ ...l, orders: snapshots[n]!.orders })),
+    rule,
+    configVersion,
+  );
+  return { violations, confirmed: due };
 }
 
 /** One `fake_orders` violation per shop per bucket of brushing time; the id derives from both. */
 function violationsFor(
-  added: readonly { shopId: string; window: BrushingWindow; orders: ShopOrder[] }[],
+  confirmed: readonly { shopId: string; window: BrushingWindow; orders: ShopOrder[] }[],
   rule: OrderBrushingRule,
   configVersion: string,
 ): Violation[] {
   const bucketMs = rule.violationBucketHours * HOUR_MS;
   const byId = new Map<string, Violation>();
-  const sorted = [...added].sort((a, b) => a.window.startMs - b.window.startMs);
+  const sorted = [...confirmed].sort((a, b) => a.window.startMs - b.window.startMs);
   for (const { shopId, window: w, orders } of sorted) {
     const bucketStartMs = Math.floor(w.startMs / bucketMs) * bucketMs;
     const violationId = stableId('viol', shopId, 'fake_orders', bucketStartMs);
     if (byId.has(violationId)) continue;
-    const inWindow = orders.filter((o) => o.atMs >= w.startMs && o.atMs <= w.endMs);
     const perBuyer: Record<string, number> = {};
-    for (const o of inWindow) perBuyer[o.buyerId] = (perBuyer[o.buyerId] ?? 0) + 1;
+    for (const o of orders) perBuyer[o.buyerId] = (perBuyer[o.buyerId] ?? 0) + 1;
     byId.set(violationId, {
       violationId,
       merchantId: shopId,
@@ -189,9 +223,9 @@ function violationsFor(
         concentrateRate: Number((w.orders / w.buyers).toFixed(4)),
         threshold: rule.concentrateRate,
         windowMinutes: rule.windowMinutes,
-        suspiciousBuyerIds: topBuyers(inWindow).buyerIds,
+        suspiciousBuyerIds: topBuyers(orders).buyerIds,
         ordersPerBuyer: perBuyer,
-        orderIds: inWindow.slice(0, MAX_EVIDENCE_ORDERS).map((o) => o.orderId),
+        orderIds: orders.slice(0, MAX_EVIDENCE_ORDERS).map((o) => o.orderId),
         bucketStart: new Date(bucketStartMs).toISOString(),
       },
     });

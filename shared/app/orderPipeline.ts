@@ -6,7 +6,7 @@ import { DECIDED_ORDER_TYPES } from '../contracts/events';
 import type { Decision, Violation } from '../domain/records';
 import { scoreSignals } from '../domain/scoring/score';
 import type { ConfigSource, DecisionLog, FeatureStore, ViolationLedger } from '../ports';
-import { detectBrushing, type TimedOrderEvent } from './brushingDetector';
+import { confirmBrushing, updateBrushing, type TimedOrderEvent } from './brushingDetector';
 
 export interface OrderPipelineDeps {
   features: FeatureStore;
@@ -38,7 +38,7 @@ export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
     if (work.length === 0) return { decisions: [], violations: [], duplicates };
 
     const config = await deps.config.current();
-    const brushing = await detectBrushing(work, deps.features.brushing, config.rules.orderBrushing, config.version);
+    const brushing = await updateBrushing(work, deps.features.brushing, config.rules.orderBrushing);
 
     const decisions: Decision[] = [];
     for (const { event } of work) {
@@ -57,9 +57,30 @@ export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
         configVersion: config.version,
       });
     }
-    const recorded = await deps.violations.record(brushing.violations);
     await deps.decisions.append(decisions);
+    // Event time is the clock: the batch's latest event is the watermark for confirmations.
+    const watermarkMs = work.reduce((max, i) => Math.max(max, i.occurredAtMs), -Infinity);
+    const recorded = await confirmViolations(deps, watermarkMs);
     await deps.features.processed.markProcessed(work.map((i) => i.event.eventId));
     return { decisions, violations: recorded, duplicates };
   };
+}
+
+/**
+ * Records the violations whose confirmation time has passed `watermarkMs`. The pipeline calls it on
+ * every batch; the replay calls it with +Infinity at the end of history, and a scheduled sweep can
+ * call it for shards that went quiet.
+ */
+export async function confirmViolations(
+  deps: Pick<OrderPipelineDeps, 'features' | 'violations' | 'config'>,
+  watermarkMs: number,
+): Promise<Violation[]> {
+  const config = await deps.config.current();
+  const recorded: Violation[] = [];
+  for (;;) {
+    const { violations, confirmed } = await confirmBrushing(deps.features.brushing, config.rules.orderBrushing, config.version, watermarkMs);
+    if (confirmed.length === 0) return recorded;
+    recorded.push(...(await deps.violations.record(violations)));
+    await deps.features.brushing.clearPending(confirmed);
+  }
 }

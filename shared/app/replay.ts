@@ -13,11 +13,11 @@ import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
 import { createMemoryFeatureStore } from '../adapters/memory/featureStore';
 import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../adapters/memory/sinks';
-import { mergeSpans, verdictFromWindows } from '../domain/brushing/windows';
 import type { Thresholds } from '../domain/config/thresholds';
 import type { DecisionKind, Violation } from '../domain/records';
 import type { FeatureStore } from '../ports';
-import { createOrderPipeline } from './orderPipeline';
+import { shopVerdicts } from './brushingState';
+import { confirmViolations, createOrderPipeline } from './orderPipeline';
 
 export interface ReplayOptions {
   input: string;
@@ -142,7 +142,7 @@ function labelStats(tp: number, fp: number, fn: number, tn: number): LabelStats 
   return { tp, fp, fn, tn, precision: r(precision), recall: r(recall), f1: r(f1) };
 }
 
-/** Final state of every merchant with a violation, with the brushing verdict from its windows. */
+/** Final state of every merchant with a violation or a brushing period. */
 async function merchantStates(features: FeatureStore, violations: Iterable<Violation>) {
   const counts = new Map<string, Record<string, number>>();
   for (const v of violations) {
@@ -150,28 +150,25 @@ async function merchantStates(features: FeatureStore, violations: Iterable<Viola
     c[v.type] = (c[v.type] ?? 0) + 1;
     counts.set(v.merchantId, c);
   }
-  for (const shop of await features.brushing.brushingShops()) if (!counts.has(shop)) counts.set(shop, {});
-  const ids = [...counts.keys()].sort();
-  const windows = await features.brushing.windows(ids);
-  const states = [];
-  for (const [n, merchantId] of ids.entries()) {
-    const periods = mergeSpans(windows[n]!);
-    const snapshots = await features.brushing.readOrders(periods.map((p) => ({ shopId: merchantId, fromMs: p.startMs, toMs: p.endMs })));
-    const verdict = verdictFromWindows(windows[n]!, snapshots.flatMap((s) => s.orders));
-    states.push({
-      merchantId,
-      violationCounts: counts.get(merchantId)!,
-      // The penalty ladder and credit score are their own capability; until it lands these are unknown.
-      penaltyLevel: null,
-      blacklisted: false,
-      creditScore: null,
-      brushing: {
-        periods: verdict.periods.map((p) => ({ start: new Date(p.startMs).toISOString(), end: new Date(p.endMs).toISOString() })),
-        suspiciousBuyerIds: verdict.suspiciousBuyerIds,
-      },
+  const ids = [...new Set([...counts.keys(), ...(await features.brushing.brushingShops())])].sort();
+  const verdicts = await shopVerdicts(features.brushing, ids);
+  return ids
+    .filter((id) => counts.has(id) || verdicts.get(id)!.brushing)
+    .map((merchantId) => {
+      const verdict = verdicts.get(merchantId)!;
+      return {
+        merchantId,
+        violationCounts: counts.get(merchantId) ?? {},
+        // The penalty ladder and credit score are their own capability; until it lands these are unknown.
+        penaltyLevel: null,
+        blacklisted: false,
+        creditScore: null,
+        brushing: {
+          periods: verdict.periods.map((p) => ({ start: new Date(p.startMs).toISOString(), end: new Date(p.endMs).toISOString() })),
+          suspiciousBuyerIds: verdict.suspiciousBuyerIds,
+        },
+      };
     });
-  }
-  return states;
 }
 
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
@@ -267,6 +264,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     }
   }
 
+  // History has ended: every pending brushing window can be judged now.
+  await confirmViolations({ features, violations: ledger, config: new StaticConfigSource(options.config) }, Infinity);
   for (const state of await merchantStates(features, ledger.byId.values())) files.merchants.write(state);
   const elapsedMs = Math.round(performance.now() - started);
   const summary: ReplaySummary = {

@@ -44,6 +44,8 @@ export interface KinesisConsumerOptions<K extends 'order' | 'review'> {
 
 export function makeKinesisConsumer<K extends 'order' | 'review'>(options: KinesisConsumerOptions<K>) {
   const log = options.log ?? silentLog;
+  // One processor per handler, as Powertools intends: it is reset on every invocation.
+  const processor = new BatchProcessor(EventType.KinesisDataStreams);
 
   async function consume(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
     const failures = new Map<string, unknown>();
@@ -106,7 +108,6 @@ export function makeKinesisConsumer<K extends 'order' | 'review'>(options: Kines
     }
 
     if (failures.size > 0) log.error('records failed and will be retried', { count: failures.size, of: event.Records.length });
-    const processor = new BatchProcessor(EventType.KinesisDataStreams);
     return processPartialResponse(
       event,
       async (record: KinesisStreamRecord) => {

@@ -42,6 +42,19 @@ export interface WindowsReplace {
   expectVersion: number;
 }
 
+export interface WindowsQuery {
+  shopId: string;
+  fromStartMs?: number;
+  toStartMs?: number;
+}
+
+export interface PendingWindow {
+  shopId: string;
+  startMs: number;
+  endMs: number;
+  dueMs: number;
+}
+
 export type WindowsReplaceResult = { ok: true; added: BrushingWindow[] } | { ok: false };
 
 /** Order-brushing features: each shop's orders (earliest time wins) and its brushing windows. */
@@ -52,8 +65,13 @@ export interface BrushingFeatures {
   readOrders(queries: readonly OrdersQuery[]): Promise<ShopSnapshot[]>;
   /** Replaces windows per shop if the shop's version is still the expected one. One round trip. */
   replaceWindows(replaces: readonly WindowsReplace[]): Promise<WindowsReplaceResult[]>;
-  /** Stored brushing windows of each shop, sorted by start. */
-  windows(shopIds: readonly string[]): Promise<BrushingWindow[][]>;
+  /** Stored brushing windows of each shop whose start lies in the range (default: all), sorted by start. */
+  windows(queries: readonly WindowsQuery[]): Promise<BrushingWindow[][]>;
+  /** Remembers brushing windows that must be confirmed once event time passes `dueMs`. */
+  addPending(windows: readonly PendingWindow[]): Promise<void>;
+  /** Pending windows due at or before the watermark, oldest first (they stay until cleared). */
+  duePending(watermarkMs: number, limit: number): Promise<PendingWindow[]>;
+  clearPending(windows: readonly PendingWindow[]): Promise<void>;
   /** Every shop that has, or had, a brushing window. */
   brushingShops(): Promise<string[]>;
 }

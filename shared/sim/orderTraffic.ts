@@ -24,12 +24,12 @@ export interface OrderTrafficOptions {
 export const DEFAULT_ORDER_TRAFFIC: OrderTrafficOptions = {
   seed: 7,
   orders: 10_000,
-  merchants: 200,
+  merchants: 1_000,
   buyers: 5_000,
   startMs: Date.parse('2026-11-01T00:00:00Z'),
   meanGapMs: 2_000,
   brushingMerchantShare: 0.05,
-  burstChance: 0.02,
+  burstChance: 0.05,
 };
 
 const PRICE_BY_CATEGORY: Record<string, number> = {
@@ -100,11 +100,11 @@ export function* orderTraffic(options: Partial<OrderTrafficOptions> = {}): Gener
     const merchantId = rnd.pick(merchants);
     yield* order(rnd, n++, t, merchantId, `b-${rnd.int(0, o.buyers - 1)}`, false, 'ordinary');
     if (brushers.has(merchantId) && rnd.chance(o.burstChance)) {
-      // A brushing burst: one or two accomplices, several orders each, inside 45 minutes.
-      const ring = Array.from({ length: rnd.int(1, 2) }, () => `b-ring-${merchantId}-${rnd.int(0, 9)}`);
-      const burst = rnd.int(4, 9) * ring.length;
+      // A brushing burst: one to three accomplices, several orders each, inside half an hour.
+      const ring = Array.from({ length: rnd.int(1, 3) }, () => `b-ring-${merchantId}-${rnd.int(0, 9)}`);
+      const burst = rnd.int(3, 6) * ring.length;
       for (let k = 0; k < burst && n < o.orders; k++) {
-        const at = t + rnd.int(0, 45 * 60_000);
+        const at = t + rnd.int(0, 30 * 60_000);
         yield* order(rnd, n++, at, merchantId, rnd.pick(ring), true, 'order_brushing');
       }
     }

@@ -10,9 +10,11 @@ import type {
   OrdersQuery,
   OrderUpsert,
   OrderUpsertResult,
+  PendingWindow,
   ProcessedEvents,
   ShopSnapshot,
   WindowsReplace,
+  WindowsQuery,
   WindowsReplaceResult,
 } from '../../ports';
 import { lowerBound, upperBound } from './sortedArray';
@@ -26,12 +28,14 @@ interface ShopState {
   windows: BrushingWindow[];
 }
 
+const pendingKey = (w: PendingWindow) => `${w.shopId}\u001f${w.startMs}\u001f${w.endMs}`;
 const atOf = (o: ShopOrder) => o.atMs;
 const startOf = (w: BrushingWindow) => w.startMs;
 
 class MemoryBrushingFeatures implements BrushingFeatures {
   private readonly shops = new Map<string, ShopState>();
   private readonly everBrushing = new Set<string>();
+  private readonly pending = new Map<string, PendingWindow>();
 
   private shop(shopId: string): ShopState {
     let s = this.shops.get(shopId);
@@ -88,8 +92,27 @@ class MemoryBrushingFeatures implements BrushingFeatures {
     });
   }
 
-  async windows(shopIds: readonly string[]): Promise<BrushingWindow[][]> {
-    return shopIds.map((id) => (this.shops.get(id)?.windows ?? []).map((w) => ({ ...w })));
+  async windows(queries: readonly WindowsQuery[]): Promise<BrushingWindow[][]> {
+    return queries.map((q) => {
+      const all = this.shops.get(q.shopId)?.windows ?? [];
+      const from = lowerBound(all, q.fromStartMs ?? -Infinity, startOf);
+      const to = upperBound(all, q.toStartMs ?? Infinity, startOf);
+      return all.slice(from, to).map((w) => ({ ...w }));
+    });
+  }
+
+  async addPending(windows: readonly PendingWindow[]): Promise<void> {
+    for (const w of windows) this.pending.set(pendingKey(w), { ...w });
+  }
+
+  async duePending(watermarkMs: number, limit: number): Promise<PendingWindow[]> {
+    const due: PendingWindow[] = [];
+    for (const w of this.pending.values()) if (w.dueMs <= watermarkMs) due.push({ ...w });
+    return due.sort((a, b) => a.dueMs - b.dueMs || a.startMs - b.startMs).slice(0, limit);
+  }
+
+  async clearPending(windows: readonly PendingWindow[]): Promise<void> {
+    for (const w of windows) this.pending.delete(pendingKey(w));
   }
 
   async brushingShops(): Promise<string[]> {

@@ -97,7 +97,8 @@ export function findBrushingWindows(
           nOrders++;
         }
         const next = j + 1 < m ? times[j + 1]! : Infinity;
-        if (next - prev > windowMs && nOrders >= concentrateRate * counts.size) {
+        // Divide as the definition does: rate * buyers can round above an exact quotient (2.2 * 25 > 55).
+        if (next - prev > windowMs && nOrders / counts.size >= concentrateRate) {
           out.push({ startMs: ti, endMs: times[j]!, orders: nOrders, buyers: counts.size });
         }
       }

@@ -15,8 +15,15 @@ export const OrderBrushingRuleSchema = z.object({
   concentrateRate: z.number().positive(),
   /** Score contribution when the scored order lies inside a brushing window of its shop. */
   weight,
-  /** Further contribution when the order's buyer is a most frequent buyer of that window. */
-  topBuyerWeight: weight,
+  /** Further contribution when the order's buyer placed at least `concentrateRate` orders in that window. */
+  repeatBuyerWeight: weight,
+  /**
+   * A brushing window becomes a violation only once event time has passed its start plus the
+   * window length plus this allowance for late events: until then a later order inside the window
+   * could still dilute it below the rate, and a merchant must not be penalised for a window that,
+   * by the definition, never was.
+   */
+  allowedLatenessMinutes: z.number().min(0),
   /** One `fake_orders` violation per merchant per bucket of this many hours of brushing. */
   violationBucketHours: z.number().positive(),
 });

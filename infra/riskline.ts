@@ -1,0 +1,50 @@
+/**
+ * Builds the whole Riskline app into a CDK App: the stateful stack, the stateless stack fed from it,
+ * and the cdk-nag AWS Solutions checks. Shared by `infra/app.ts` (the CLI entry) and the infra tests,
+ * so the tests exercise exactly what `cdk synth` produces.
+ */
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_PREFIX } from '../shared/resources';
+import { RisklineStatefulStack } from './stacks/stateful';
+import { RisklineStatelessStack } from './stacks/stateless';
+
+export interface Riskline {
+  readonly stateful: RisklineStatefulStack;
+  readonly stateless: RisklineStatelessStack;
+}
+
+/** Context keys read from cdk.json (or `-c key=value`). */
+export const CONTEXT = {
+  prefix: 'riskline:prefix',
+  cacheNodeType: 'riskline:cacheNodeType',
+} as const;
+
+const DEFAULT_CACHE_NODE_TYPE = 'cache.t4g.small';
+
+export function buildRiskline(app: App): Riskline {
+  const prefix = contextString(app, CONTEXT.prefix) ?? DEFAULT_PREFIX;
+  const cacheNodeType = contextString(app, CONTEXT.cacheNodeType) ?? DEFAULT_CACHE_NODE_TYPE;
+
+  // Environment-agnostic on purpose: synth needs no account, no credentials and no context lookups.
+  const stateful = new RisklineStatefulStack(app, 'RisklineStateful', {
+    description: 'Riskline stateful resources: Kinesis streams, DynamoDB tables, Valkey feature store, dead-letter queue',
+    prefix,
+    cacheNodeType,
+  });
+  const stateless = new RisklineStatelessStack(app, 'RisklineStateless', {
+    description: 'Riskline stateless resources: stream consumer functions and alarms',
+    resources: stateful,
+  });
+
+  // Findings at error level fail the synth; each accepted one is acknowledged next to its resource, with the reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stateful, stateless };
+}
+
+function contextString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`context ${key} must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,161 @@
+/**
+ * Everything that holds data: the event streams, the tables, the feature store and the consumers'
+ * dead-letter queue. Kept apart from the functions so a code deploy can never replace or delete them.
+ */
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { STREAMS, TABLES } from '../../shared/resources';
+import { streamFromDefinition, tableFromDefinition, type DefinedStream, type DefinedTable } from '../constructs/definitions';
+
+export type TableId = keyof typeof TABLES;
+export type StreamId = keyof typeof STREAMS;
+
+/** Port of the feature store; the consumers receive it inside REDIS_URL. */
+export const FEATURE_STORE_PORT = 6379;
+
+/** What the stateless stack receives as props: the stateful resources and how to reach them. */
+export interface RisklineStatefulResources {
+  readonly tables: Readonly<Record<TableId, DefinedTable>>;
+  readonly streams: Readonly<Record<StreamId, DefinedStream>>;
+  readonly vpc: ec2.IVpc;
+  /** Subnets the functions run in (isolated: no route out but the VPC endpoints). */
+  readonly functionSubnets: ec2.SubnetSelection;
+  /** The only security group the feature store admits. */
+  readonly functionSecurityGroup: ec2.ISecurityGroup;
+  /** `rediss://<primary endpoint>:<port>`: TLS is required by the replication group. */
+  readonly featureStoreUrl: string;
+  /** On-failure destination of the stream consumers' event source mappings. */
+  readonly consumerDeadLetterQueue: sqs.IQueue;
+}
+
+export interface RisklineStatefulStackProps extends StackProps {
+  /** Physical-name prefix shared with the local runtime (shared/resources.ts). */
+  readonly prefix: string;
+  /** ElastiCache node type of the feature store (e.g. cache.t4g.small). */
+  readonly cacheNodeType: string;
+}
+
+export class RisklineStatefulStack extends Stack implements RisklineStatefulResources {
+  readonly tables: Readonly<Record<TableId, DefinedTable>>;
+  readonly streams: Readonly<Record<StreamId, DefinedStream>>;
+  readonly vpc: ec2.Vpc;
+  readonly functionSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  readonly functionSecurityGroup: ec2.SecurityGroup;
+  readonly featureStoreUrl: string;
+  readonly consumerDeadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: RisklineStatefulStackProps) {
+    super(scope, id, props);
+
+    // Iterating the definitions means a table or stream added to shared/resources.ts is deployed too.
+    this.tables = mapRecord(TABLES, (definition) => tableFromDefinition(this, definition, props.prefix));
+    this.streams = mapRecord(STREAMS, (definition) => streamFromDefinition(this, definition, props.prefix));
+
+    this.vpc = this.createNetwork();
+    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Riskline stream consumers: egress only to the feature store and the AWS endpoints',
+      allowAllOutbound: false,
+    });
+    // The subnets are isolated: HTTPS can only leave through the VPC endpoints (DynamoDB gateway).
+    this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints');
+
+    this.featureStoreUrl = this.createFeatureStore(props.cacheNodeType);
+
+    this.consumerDeadLetterQueue = new sqs.Queue(this, 'ConsumerDeadLetterQueue', {
+      queueName: `${props.prefix}-stream-consumer-dlq`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Kinesis on-failure messages carry shard and sequence ranges, not the records: they must be
+      // acted on while the records are still in the stream, and kept at least as long as the stream.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.consumerDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination (on-failure destination of the Kinesis event source mappings); ' +
+        'nothing redrives from it, so it has no dead-letter queue of its own.',
+    });
+  }
+
+  /**
+   * Two AZs of isolated subnets and no NAT: the functions only talk to Redis (in the VPC) and
+   * DynamoDB (gateway endpoint, free). Kinesis polling, on-failure delivery to SQS, logs and X-Ray
+   * segments are all done by the Lambda service outside the VPC, so no interface endpoints are needed.
+   */
+  private createNetwork(): ec2.Vpc {
+    const flowLogs = new logs.LogGroup(this, 'VpcFlowLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    return new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+      // Rejected flows only: enough to diagnose a security-group mistake, at a fraction of the cost of ALL.
+      flowLogs: {
+        rejected: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+        },
+      },
+    });
+  }
+
+  /**
+   * Valkey (Redis-compatible, what ioredis speaks) primary + replica across two AZs with automatic
+   * failover, TLS required and encryption at rest. Not cluster mode: the feature store's Lua scripts
+   * touch a few global keys besides the per-shop `{s:<shop>}` slots.
+   */
+  private createFeatureStore(cacheNodeType: string): string {
+    const securityGroup = new ec2.SecurityGroup(this, 'FeatureStoreSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Riskline feature store: reachable only from the stream consumers',
+      allowAllOutbound: false,
+    });
+    securityGroup.connections.allowFrom(this.functionSecurityGroup, ec2.Port.tcp(FEATURE_STORE_PORT), 'Stream consumers to the feature store');
+
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'FeatureStoreSubnets', {
+      description: 'Isolated subnets of the Riskline feature store',
+      subnetIds: this.vpc.selectSubnets(this.functionSubnets).subnetIds,
+    });
+
+    const cache = new elasticache.CfnReplicationGroup(this, 'FeatureStore', {
+      replicationGroupDescription: 'Riskline feature store (brushing windows, processed event ids)',
+      engine: 'valkey',
+      engineVersion: '8.0',
+      cacheNodeType,
+      numCacheClusters: 2,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      port: FEATURE_STORE_PORT,
+      cacheSubnetGroupName: subnetGroup.ref,
+      securityGroupIds: [securityGroup.securityGroupId],
+      atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      autoMinorVersionUpgrade: true,
+      snapshotRetentionLimit: 1,
+    });
+    // A final snapshot keeps the processed-event ids and open windows if the stack is ever deleted.
+    cache.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    Validations.of(cache).acknowledge({
+      id: 'AwsSolutions-AEC6',
+      reason:
+        'No AUTH token yet: the group is in isolated subnets, admits only the consumers\' security group and requires TLS. ' +
+        'A token would have to reach the functions through Secrets Manager (plus an interface endpoint), which the Redis ' +
+        'adapter does not read today; ElastiCache RBAC/IAM auth is the planned follow-up.',
+    });
+
+    return `rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`;
+  }
+}
+
+function mapRecord<K extends string, V, R>(record: Readonly<Record<K, V>>, fn: (value: V) => R): Record<K, R> {
+  return Object.fromEntries(Object.entries<V>(record).map(([key, value]) => [key, fn(value)])) as Record<K, R>;
+}

@@ -1,0 +1,87 @@
+/**
+ * The code and its monitoring: the stream consumers and their alarms. Receives the stateful
+ * resources as props, so it can be redeployed or destroyed without touching any data.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { RiskFunction } from '../constructs/riskFunction';
+import type { RisklineStatefulResources } from './stateful';
+
+/** A consumer this far behind its stream is no longer "real time". */
+const ITERATOR_AGE_ALARM_MS = 60_000;
+
+export interface RisklineStatelessStackProps extends StackProps {
+  readonly resources: RisklineStatefulResources;
+}
+
+export class RisklineStatelessStack extends Stack {
+  readonly orderStream: RiskFunction;
+  readonly reviewStream: RiskFunction;
+
+  constructor(scope: Construct, id: string, props: RisklineStatelessStackProps) {
+    super(scope, id, props);
+    const { resources } = props;
+    const network = {
+      vpc: resources.vpc,
+      vpcSubnets: resources.functionSubnets,
+      securityGroup: resources.functionSecurityGroup,
+    };
+
+    this.orderStream = new RiskFunction(this, 'OrderStream', {
+      ...network,
+      entry: 'functions/order-stream/index.ts',
+      description: 'Riskline order-stream consumer: scores orders, records violations and decisions',
+      environment: { REDIS_URL: resources.featureStoreUrl },
+    });
+    this.orderStream.bindTable(resources.tables.violations, 'insert');
+    this.orderStream.bindTable(resources.tables.decisions, 'insert');
+    this.orderStream.bindTable(resources.tables.quarantine, 'insert');
+    this.orderStream.consumeStream(resources.streams.orders.stream, { onFailure: resources.consumerDeadLetterQueue });
+
+    this.reviewStream = new RiskFunction(this, 'ReviewStream', {
+      ...network,
+      entry: 'functions/review-stream/index.ts',
+      description: 'Riskline review-stream consumer: validates reviews, quarantines poison records',
+    });
+    this.reviewStream.bindTable(resources.tables.quarantine, 'insert');
+    this.reviewStream.consumeStream(resources.streams.reviews.stream, { onFailure: resources.consumerDeadLetterQueue });
+
+    for (const consumer of [this.orderStream, this.reviewStream]) this.addConsumerAlarms(consumer);
+
+    // Anything here is a batch Lambda gave up on: its records must be replayed before the stream drops them.
+    new cloudwatch.Alarm(this, 'ConsumerDeadLetterQueueAlarm', {
+      alarmDescription: 'Stream consumers reported failed batches to the dead-letter queue',
+      metric: resources.consumerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private addConsumerAlarms(consumer: RiskFunction): void {
+    const fn = consumer.function;
+    new cloudwatch.Alarm(consumer, 'IteratorAgeAlarm', {
+      alarmDescription: `${fn.node.path}: oldest record in the last batch is over ${ITERATOR_AGE_ALARM_MS / 1000} s old for 5 minutes`,
+      metric: fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: ITERATOR_AGE_ALARM_MS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      // No invocations means nothing to be behind on.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Per-record failures are reported in batchItemFailures; an error here is a whole batch thrown.
+    new cloudwatch.Alarm(consumer, 'ErrorsAlarm', {
+      alarmDescription: `${fn.node.path}: invocations failed (whole batch thrown or timed out)`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeRiskline, type SynthesizedRiskline } from './synth';
+
+let riskline: SynthesizedRiskline;
+
+beforeAll(() => {
+  riskline = synthesizeRiskline();
+});
+
+/**
+ * Every accepted cdk-nag finding, where it is acknowledged. Adding one is a reviewed decision:
+ * it has to be added here as well, next to the reason given in the stack.
+ */
+const EXPECTED_ACKNOWLEDGEMENTS = [
+  'RisklineStateful/ConsumerDeadLetterQueue AwsSolutions-SQS3',
+  'RisklineStateful/FeatureStore AwsSolutions-AEC6',
+  'RisklineStateless/OrderStream/Function AwsSolutions-L1',
+  'RisklineStateless/OrderStream/Role AwsSolutions-IAM5[Resource::*]',
+  'RisklineStateless/ReviewStream/Function AwsSolutions-L1',
+  'RisklineStateless/ReviewStream/Role AwsSolutions-IAM5[Resource::*]',
+];
+
+/** The cdk-nag acknowledgements in the app (aws-cdk-lib records some of its own for its built-in checks). */
+function acknowledgements(): { where: string; id: string; reason: unknown }[] {
+  return riskline.app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
+          where: construct.node.path,
+          // Older aws-cdk-lib versions prefixed the id with `annotation::` (cdk-nag strips it too).
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      )
+      .filter((acknowledgement) => acknowledgement.id.startsWith('AwsSolutions-')),
+  );
+}
+
+describe('cdk-nag AWS Solutions checks', () => {
+  it('leaves no unacknowledged finding', () => {
+    const report = new AwsSolutionsChecks(riskline.app).validateScope(riskline.app);
+
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges only the reviewed findings', () => {
+    expect(acknowledgements().map((a) => `${a.where} ${a.id}`).sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
+  });
+
+  it('gives every acknowledgement a reason of substance', () => {
+    for (const acknowledgement of acknowledgements()) {
+      expect(typeof acknowledgement.reason === 'string' ? acknowledgement.reason.length : 0, acknowledgement.id).toBeGreaterThan(60);
+    }
+  });
+});

@@ -1,0 +1,188 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RiskFunction } from '../../infra/constructs/riskFunction';
+import type { StreamId, TableId } from '../../infra/stacks/stateful';
+import { TABLES } from '../../shared/resources';
+import { logicalIdOf, refersTo, synthesizeRiskline, type SynthesizedRiskline } from './synth';
+
+let riskline: SynthesizedRiskline;
+
+beforeAll(() => {
+  riskline = synthesizeRiskline();
+});
+
+interface Consumer {
+  name: string;
+  function: () => RiskFunction;
+  stream: StreamId;
+  tables: TableId[];
+  redis: boolean;
+}
+
+const CONSUMERS: Consumer[] = [
+  { name: 'order-stream', function: () => riskline.stateless.orderStream, stream: 'orders', tables: ['violations', 'decisions', 'quarantine'], redis: true },
+  { name: 'review-stream', function: () => riskline.stateless.reviewStream, stream: 'reviews', tables: ['quarantine'], redis: false },
+];
+
+type Resource = { Properties: Record<string, unknown>; [key: string]: unknown };
+
+function functionResource(consumer: Consumer): Resource {
+  const resources = riskline.statelessTemplate.findResources('AWS::Lambda::Function');
+  const found = resources[logicalIdOf(consumer.function().function)];
+  if (found === undefined) throw new Error(`no function for ${consumer.name}`);
+  return found as Resource;
+}
+
+function eventSourceMappingOf(consumer: Consumer): Resource {
+  const mappings = Object.values(
+    riskline.statelessTemplate.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { FunctionName: { Ref: logicalIdOf(consumer.function().function) } },
+    }),
+  );
+  expect(mappings).toHaveLength(1);
+  return mappings[0] as Resource;
+}
+
+/** All statements of the IAM policies and inline role policies attached to the consumer's role. */
+function statementsOf(consumer: Consumer): { Action: string | string[]; Resource: unknown; Effect: string }[] {
+  const role = consumer.function().function.role;
+  if (role === undefined) throw new Error(`${consumer.name} has no role`);
+  const roleId = logicalIdOf(role);
+  const policies = Object.values(
+    riskline.statelessTemplate.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+  ).map((policy) => (policy.Properties as { PolicyDocument: unknown }).PolicyDocument);
+  const roleResource = riskline.statelessTemplate.findResources('AWS::IAM::Role')[roleId] as Resource;
+  const inline = ((roleResource.Properties.Policies ?? []) as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument);
+  return [...policies, ...inline].flatMap((document) => (document as { Statement: never[] }).Statement);
+}
+
+describe('stream consumers', () => {
+  it('has exactly one event source mapping per consumer', () => {
+    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', CONSUMERS.length);
+  });
+
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: partial batch failures, bisection, bounded retries, on-failure queue', (_name, consumer) => {
+    const mapping = eventSourceMappingOf(consumer);
+    const deadLetterQueue = logicalIdOf(riskline.stateful.consumerDeadLetterQueue);
+    const stream = logicalIdOf(riskline.stateful.streams[consumer.stream].stream);
+
+    expect(mapping.Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 24 * 3600,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 1,
+      ParallelizationFactor: 1,
+    });
+    expect(refersTo(mapping.Properties.EventSourceArn, stream)).toBe(true);
+    expect(refersTo((mapping.Properties.DestinationConfig as { OnFailure: unknown }).OnFailure, deadLetterQueue)).toBe(true);
+  });
+
+  it('sets the failure handling on every mapping in the stack', () => {
+    riskline.statelessTemplate.resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      {
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: Match.anyValue(),
+        MaximumRecordAgeInSeconds: Match.anyValue(),
+        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      },
+      CONSUMERS.length,
+    );
+  });
+});
+
+describe('functions', () => {
+  it('are all arm64 Node.js 22 with active tracing and source maps, in the VPC', () => {
+    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', CONSUMERS.length);
+    riskline.statelessTemplate.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Architectures: ['arm64'],
+        Runtime: 'nodejs22.x',
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [Match.anyValue()] },
+        LoggingConfig: { LogGroup: Match.anyValue() },
+      },
+      CONSUMERS.length,
+    );
+  });
+
+  it('keep logs for one month', () => {
+    riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, CONSUMERS.length);
+  });
+
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: receives exactly its tables through their env vars', (_name, consumer) => {
+    const variables = (functionResource(consumer).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const tableVars = Object.values(TABLES).map((def) => def.envVar);
+
+    expect(Object.keys(variables).filter((name) => tableVars.includes(name)).sort()).toEqual(
+      consumer.tables.map((id) => TABLES[id].envVar).sort(),
+    );
+    for (const id of consumer.tables) {
+      expect(refersTo(variables[TABLES[id].envVar], logicalIdOf(riskline.stateful.tables[id].table))).toBe(true);
+    }
+  });
+
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: may only insert into its tables', (_name, consumer) => {
+    const dynamo = statementsOf(consumer).filter((s) => [s.Action].flat().some((action) => action.startsWith('dynamodb:')));
+
+    expect(dynamo).toHaveLength(1);
+    expect([dynamo[0]!.Action].flat().sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
+    const resources = [dynamo[0]!.Resource].flat();
+    expect(resources).toHaveLength(consumer.tables.length);
+    for (const id of consumer.tables) {
+      expect(resources.some((resource) => refersTo(resource, logicalIdOf(riskline.stateful.tables[id].table)))).toBe(true);
+    }
+  });
+
+  it('gives the order-stream consumer a TLS URL of the feature store', () => {
+    const variables = (functionResource(CONSUMERS[0]!).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const featureStore = logicalIdOf(riskline.stateful.node.findChild('FeatureStore'));
+
+    expect(variables.REDIS_URL).toEqual({ 'Fn::Join': ['', ['rediss://', expect.anything(), ':', expect.anything()]] });
+    expect(refersTo(variables.REDIS_URL, featureStore)).toBe(true);
+  });
+
+  it('does not give the review-stream consumer the feature store', () => {
+    const variables = (functionResource(CONSUMERS[1]!).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(variables).not.toHaveProperty('REDIS_URL');
+  });
+});
+
+describe('alarms', () => {
+  it('alarms as soon as the dead-letter queue holds a message', () => {
+    riskline.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: alarms on iterator age and on errors', (_name, consumer) => {
+    const dimensions = [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(consumer.function().function) } }];
+
+    riskline.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Dimensions: dimensions,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    riskline.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: dimensions,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+});

@@ -1,0 +1,11 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { buildRiskline } from '../../infra/riskline';
+const ctx = JSON.parse(readFileSync('cdk.json', 'utf8')).context;
+let t = Date.now();
+const app = new App({ context: { ...ctx, 'aws:cdk:bundling-stacks': [] } });
+const r = buildRiskline(app);
+console.log('build', Date.now() - t); t = Date.now();
+Template.fromStack(r.stateful); console.log('tpl1', Date.now() - t); t = Date.now();
+Template.fromStack(r.stateless); console.log('tpl2', Date.now() - t); t = Date.now();
