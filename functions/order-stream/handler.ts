@@ -1,10 +1,10 @@
 /** The order-stream consumer, built by a factory so that Lambda, `npm start` and the replay share it. */
-import type { OrderPipeline } from '../../shared/app/orderPipeline';
+import type { OrderBatchProcessor } from '../../shared/app/orderPipeline';
 import { makeKinesisConsumer, type Log } from '../../shared/lambda/kinesisConsumer';
 import type { Quarantine } from '../../shared/ports';
 
 export interface OrderStreamHandlerDeps {
-  pipeline: OrderPipeline;
+  pipeline: OrderBatchProcessor;
   quarantine: Quarantine;
   log?: Log;
 }

@@ -23,11 +23,9 @@ import type { Violation } from '../domain/records';
 import type { Signal } from '../domain/scoring/score';
 import { ConflictError } from '../errors';
 import type { BrushingFeatures, OrdersQuery, PendingWindow, WindowsReplace } from '../ports';
+import { emptyResult, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './detectors/types';
 
-export interface TimedOrderEvent {
-  event: OrderEvent;
-  occurredAtMs: number;
-}
+export type { TimedOrderEvent };
 
 export interface BrushingUpdate {
   /** Signals per eventId, for the events whose order lies in a brushing window. */
@@ -231,4 +229,25 @@ function violationsFor(
     });
   }
   return [...byId.values()];
+}
+
+/** Order brushing as a detector family of the order pipeline. */
+export function brushingDetector(features: BrushingFeatures): OrderDetector {
+  async function settle(watermarkMs: number, rule: OrderBrushingRule, configVersion: string): Promise<DetectorResult> {
+    const { violations, confirmed } = await confirmBrushing(features, rule, configVersion, watermarkMs);
+    return { ...emptyResult(), violations, commit: () => features.clearPending(confirmed), more: confirmed.length > 0 };
+  }
+  return {
+    name: 'orderBrushing',
+    async process(items, config) {
+      const rule = config.rules.orderBrushing;
+      const { signals } = await updateBrushing(items, features, rule);
+      // Event time is the clock: the batch's latest event is the watermark for confirmations.
+      const watermarkMs = items.reduce((max, i) => Math.max(max, i.occurredAtMs), -Infinity);
+      return { ...(await settle(watermarkMs, rule, config.version)), signals };
+    },
+    async flush(watermarkMs, config) {
+      return settle(watermarkMs, config.rules.orderBrushing, config.version);
+    },
+  };
 }

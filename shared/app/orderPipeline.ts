@@ -3,84 +3,120 @@
  * The Lambda handler, the embedded runtime and the replay all call this; only the adapters differ.
  */
 import { DECIDED_ORDER_TYPES } from '../contracts/events';
-import type { Decision, Violation } from '../domain/records';
-import { scoreSignals } from '../domain/scoring/score';
-import type { ConfigSource, DecisionLog, FeatureStore, ViolationLedger } from '../ports';
-import { confirmBrushing, updateBrushing, type TimedOrderEvent } from './brushingDetector';
+import type { Thresholds } from '../domain/config/thresholds';
+import type { Decision, Violation, WarningRequest } from '../domain/records';
+import { scoreSignals, type Signal } from '../domain/scoring/score';
+import type { ConfigSource, DecisionLog, FeatureStore, PenaltyWorkflow, ViolationLedger, WarningOutbox } from '../ports';
+import { brushingDetector } from './brushingDetector';
+import { addSignals, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './detectors/types';
 
 export interface OrderPipelineDeps {
   features: FeatureStore;
   violations: ViolationLedger;
   decisions: DecisionLog;
   config: ConfigSource;
+  /** Buyer warnings; until the warnings capability is wired where this runs, requests are dropped. */
+  warnings?: WarningOutbox;
+  /** The penalty ladder; optional where only detection runs. */
+  penalties?: PenaltyWorkflow;
 }
 
 export interface OrderBatchResult {
   decisions: Decision[];
   /** Violations recorded for the first time by this batch. */
   violations: Violation[];
+  warnings: WarningRequest[];
   /** Events skipped because their eventId was already processed. */
   duplicates: number;
 }
 
-export type OrderPipeline = (items: readonly TimedOrderEvent[]) => Promise<OrderBatchResult>;
+export type OrderBatchProcessor = (items: readonly TimedOrderEvent[]) => Promise<OrderBatchResult>;
+
+export type OrderPipeline = OrderBatchProcessor & {
+  /** Settles everything that waits on event time up to `watermarkMs` (+Infinity: history ended). */
+  flush(watermarkMs: number): Promise<Violation[]>;
+};
+
+export function orderDetectors(features: FeatureStore): OrderDetector[] {
+  return [brushingDetector(features.brushing)];
+}
 
 export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
-  return async (items) => {
+  const detectors = orderDetectors(deps.features);
+
+  /** Records what detectors established, then lets them commit. Every step is idempotent by id. */
+  async function settle(results: readonly DetectorResult[]): Promise<{ fresh: Violation[]; warnings: WarningRequest[] }> {
+    const violations = results.flatMap((r) => r.violations);
+    const warnings = results.flatMap((r) => r.warnings);
+    const fresh = await deps.violations.record(violations);
+    // Downstream gets every established violation, not only the fresh ones: if a previous attempt
+    // recorded them and then failed, the retry must still reach the penalty workflow.
+    if (deps.penalties && violations.length > 0) await deps.penalties.onViolations(violations);
+    if (deps.warnings && warnings.length > 0) await deps.warnings.request(warnings);
+    for (const r of results) await r.commit?.();
+    return { fresh, warnings };
+  }
+
+  const pipeline = async (items: readonly TimedOrderEvent[]): Promise<OrderBatchResult> => {
     // The idempotency key is the domain eventId: a redelivery (or a producer retry with a new
     // sequence number) is skipped. Every write below is idempotent too, so a batch that failed
     // half-way and is retried converges to the same state.
     const firstById = new Map<string, TimedOrderEvent>();
     for (const item of items) if (!firstById.has(item.event.eventId)) firstById.set(item.event.eventId, item);
-    const fresh = await deps.features.processed.unprocessed([...firstById.keys()]);
-    const work = [...firstById.values()].filter((i) => fresh.has(i.event.eventId));
+    const unseen = await deps.features.processed.unprocessed([...firstById.keys()]);
+    const work = [...firstById.values()].filter((i) => unseen.has(i.event.eventId));
     const duplicates = items.length - work.length;
-    if (work.length === 0) return { decisions: [], violations: [], duplicates };
+    if (work.length === 0) return { decisions: [], violations: [], warnings: [], duplicates };
 
     const config = await deps.config.current();
-    const brushing = await updateBrushing(work, deps.features.brushing, config.rules.orderBrushing);
+    const results = await Promise.all(detectors.map((d) => d.process(work, config)));
+    const signals = new Map<string, Signal[]>();
+    for (const r of results) for (const [eventId, s] of r.signals) addSignals(signals, eventId, s);
 
-    const decisions: Decision[] = [];
-    for (const { event } of work) {
-      if (!DECIDED_ORDER_TYPES.has(event.type)) continue;
-      const scored = scoreSignals(brushing.signals.get(event.eventId) ?? [], config.scoring);
-      decisions.push({
-        eventId: event.eventId,
-        orderId: event.orderId,
-        buyerId: event.buyer.id,
-        merchantId: event.merchantId,
-        eventType: event.type,
-        occurredAt: event.occurredAt,
-        amount: event.amount,
-        currency: event.currency,
-        ...scored,
-        configVersion: config.version,
-      });
-    }
+    const decisions = work.filter(({ event }) => DECIDED_ORDER_TYPES.has(event.type)).map((item) => decide(item, signals, config));
     await deps.decisions.append(decisions);
-    // Event time is the clock: the batch's latest event is the watermark for confirmations.
-    const watermarkMs = work.reduce((max, i) => Math.max(max, i.occurredAtMs), -Infinity);
-    const recorded = await confirmViolations(deps, watermarkMs);
+    const { fresh, warnings } = await settle(results);
     await deps.features.processed.markProcessed(work.map((i) => i.event.eventId));
-    return { decisions, violations: recorded, duplicates };
+    return { decisions, violations: fresh, warnings, duplicates };
+  };
+
+  pipeline.flush = async (watermarkMs: number): Promise<Violation[]> => {
+    const config = await deps.config.current();
+    const fresh: Violation[] = [];
+    for (const detector of detectors) {
+      if (!detector.flush) continue;
+      for (let more = true; more; ) {
+        const result = await detector.flush(watermarkMs, config);
+        fresh.push(...(await settle([result])).fresh);
+        more = result.more === true;
+      }
+    }
+    return fresh;
+  };
+  return pipeline;
+}
+
+function decide({ event }: TimedOrderEvent, signals: ReadonlyMap<string, Signal[]>, config: Thresholds): Decision {
+  const scored = scoreSignals(signals.get(event.eventId) ?? [], config.scoring);
+  return {
+    eventId: event.eventId,
+    orderId: event.orderId,
+    buyerId: event.buyer.id,
+    merchantId: event.merchantId,
+    eventType: event.type,
+    occurredAt: event.occurredAt,
+    amount: event.amount,
+    currency: event.currency,
+    ...scored,
+    configVersion: config.version,
   };
 }
 
-/**
- * Records the violations whose confirmation time has passed `watermarkMs`. The pipeline calls it on
- * every batch; the replay calls it with +Infinity at the end of history, and a scheduled sweep can
- * call it for shards that went quiet.
- */
+/** Settles brushing confirmations up to `watermarkMs` with the given dependencies. */
 export async function confirmViolations(
-  deps: Pick<OrderPipelineDeps, 'features' | 'violations' | 'config'>,
+  deps: Pick<OrderPipelineDeps, 'features' | 'violations' | 'config'> & Partial<OrderPipelineDeps>,
   watermarkMs: number,
 ): Promise<Violation[]> {
-  const config = await deps.config.current();
-  const recorded: Violation[] = [];
-  for (;;) {
-    const { violations, confirmed } = await confirmBrushing(deps.features.brushing, config.rules.orderBrushing, config.version, watermarkMs);
-    if (confirmed.length === 0) return recorded;
-    recorded.push(...(await deps.violations.record(violations)));
-    await deps.features.brushing.clearPending(confirmed);
-  }
+  const pipeline = createOrderPipeline({ decisions: { append: async () => {} }, ...deps });
+  return pipeline.flush(watermarkMs);
 }

@@ -17,7 +17,7 @@ import type { Thresholds } from '../domain/config/thresholds';
 import type { DecisionKind, Violation } from '../domain/records';
 import type { FeatureStore } from '../ports';
 import { shopVerdicts } from './brushingState';
-import { confirmViolations, createOrderPipeline } from './orderPipeline';
+import { createOrderPipeline } from './orderPipeline';
 
 export interface ReplayOptions {
   input: string;
@@ -264,8 +264,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     }
   }
 
-  // History has ended: every pending brushing window can be judged now.
-  await confirmViolations({ features, violations: ledger, config: new StaticConfigSource(options.config) }, Infinity);
+  // History has ended: everything that waits on event time can be judged now.
+  await pipeline.flush(Infinity);
   for (const state of await merchantStates(features, ledger.byId.values())) files.merchants.write(state);
   const elapsedMs = Math.round(performance.now() - started);
   const summary: ReplaySummary = {

@@ -46,3 +46,26 @@ export interface QuarantinedRecord {
   payload: string;
   payloadBytes: number;
 }
+
+export type WarningType = 'price_gouging' | 'payment_not_by_owner' | 'merchant_restricted' | 'reviews_manipulated';
+export type WarningSeverity = 'info' | 'warning' | 'critical';
+
+/**
+ * A detector's request to warn a buyer. It carries the numbers a buyer needs and nothing that
+ * would teach a fraudster which rule fired: rendering (zh/en) and delivery belong to the warnings
+ * capability.
+ */
+export interface WarningRequest {
+  /** Stable: derived from buyer, type and subject, so the same warning is stored once. */
+  warningId: string;
+  buyerId: string;
+  type: WarningType;
+  severity: WarningSeverity;
+  orderId?: string;
+  merchantId?: string;
+  skuId?: string;
+  /** Template parameters, e.g. { ratio: 3.4, unitPrice: 12950, baseline: 3800, currency: 'CNY' }. */
+  params: Record<string, string | number>;
+  occurredAt: string;
+  sourceEventId: string;
+}

@@ -4,7 +4,7 @@
  */
 import type { Thresholds } from '../domain/config/thresholds';
 import type { BrushingWindow, ShopOrder } from '../domain/brushing/windows';
-import type { Decision, QuarantinedRecord, Violation } from '../domain/records';
+import type { Decision, QuarantinedRecord, Violation, WarningRequest } from '../domain/records';
 
 export interface OrderUpsert {
   shopId: string;
@@ -106,4 +106,14 @@ export interface Quarantine {
 
 export interface ConfigSource {
   current(): Promise<Thresholds>;
+}
+
+/** Where detectors' buyer-warning requests go (stored, de-duplicated, pushed by the warnings capability). */
+export interface WarningOutbox {
+  request(warnings: readonly WarningRequest[]): Promise<void>;
+}
+
+/** Where confirmed violations go to move merchants on the penalty ladder; idempotent by violationId. */
+export interface PenaltyWorkflow {
+  onViolations(violations: readonly Violation[]): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { logicalIdOf, synthesizeRiskline, type SynthesizedRiskline } from './syn
 let riskline: SynthesizedRiskline;
 
 beforeAll(() => {
-  riskline = synthesizeRiskline();
+  riskline = synthesizeRiskline({ cloudFormationValidation: false });
 });
 
 function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): unknown[] {
@@ -63,7 +63,7 @@ describe('tables built from shared/resources.ts', () => {
   });
 
   it('honours the prefix from context in every physical name', () => {
-    const prefixed = synthesizeRiskline({ 'riskline:prefix': 'rl-test' });
+    const prefixed = synthesizeRiskline({ context: { 'riskline:prefix': 'rl-test' }, cloudFormationValidation: false });
 
     for (const def of definitions) {
       prefixed.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', { TableName: tableName(def, 'rl-test') });
@@ -71,7 +71,7 @@ describe('tables built from shared/resources.ts', () => {
     for (const def of Object.values(STREAMS)) {
       prefixed.statefulTemplate.hasResourceProperties('AWS::Kinesis::Stream', { Name: streamName(def, 'rl-test') });
     }
-  }, 120_000);
+  });
 });
 
 describe('streams', () => {

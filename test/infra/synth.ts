@@ -22,13 +22,25 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-export function synthesizeRiskline(extraContext: Record<string, unknown> = {}): SynthesizedRiskline {
+export interface SynthesisOptions {
+  /** Context on top of cdk.json's. */
+  readonly context?: Record<string, unknown>;
+  /**
+   * aws-cdk-lib's built-in CloudFormation template validation, as `cdk synth` runs it (errors fail,
+   * cdk.json sets validateAgainstDefaultRules). It costs several seconds per synthesis, so only the
+   * suite that is about synthesis turns it on.
+   */
+  readonly cloudFormationValidation: boolean;
+}
+
+export function synthesizeRiskline(options: SynthesisOptions): SynthesizedRiskline {
   const app = new App({
+    builtinCloudFormationValidation: options.cloudFormationValidation,
     context: {
       ...cdkJsonContext(),
       // No stack matches: NodejsFunction assets are staged without running esbuild (documented CDK context key).
       'aws:cdk:bundling-stacks': [],
-      ...extraContext,
+      ...options.context,
     },
   });
   const riskline = buildRiskline(app);

@@ -6,7 +6,7 @@ import { synthesizeRiskline, type SynthesizedRiskline } from './synth';
 let riskline: SynthesizedRiskline;
 
 beforeAll(() => {
-  riskline = synthesizeRiskline();
+  riskline = synthesizeRiskline({ cloudFormationValidation: true });
 });
 
 /**
