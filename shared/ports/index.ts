@@ -83,10 +83,64 @@ export interface ProcessedEvents {
   markProcessed(eventIds: readonly string[]): Promise<void>;
 }
 
+/**
+ * Windowed sorted sets, the primitive of velocity features: each set holds members scored by the
+ * latest event time they were seen at. Counting events is a set of eventIds; counting distinct
+ * values is a set of those values. Adding is idempotent, so redelivery changes no count.
+ */
+export interface SetProbe {
+  key: string;
+  member: string;
+  /** Add `member` at the query's time (keeping its latest time) when the query records. */
+  add: boolean;
+  /** For each lower bound, how many members have a time >= it (after the add). */
+  countSince: readonly number[];
+}
+
+export interface SetQuery {
+  atMs: number;
+  /** False: read only (a candidate order at checkout, a placed order without payment outcome). */
+  record: boolean;
+  probes: readonly SetProbe[];
+  /** Sets expire this long after their last write; members older than it are trimmed. */
+  ttlMs: number;
+}
+
+export interface SetAnswer {
+  /** Per probe: whether the member was in the set before this query, and the counts. */
+  probes: { known: boolean; counts: number[] }[];
+}
+
+export interface WindowedSets {
+  /** One round trip for all queries, applied in order (a later query sees an earlier one's adds). */
+  run(queries: readonly SetQuery[]): Promise<SetAnswer[]>;
+}
+
+/**
+ * Price histograms: per key (a SKU or category, per day) how many units sold at each unit price.
+ * An observation id is counted once, so redelivery changes nothing.
+ */
+export interface PriceObservation {
+  key: string;
+  observationId: string;
+  unitPrice: number;
+  units: number;
+  ttlMs: number;
+}
+
+export interface PriceHistograms {
+  /** Records observations; one round trip. */
+  add(observations: readonly PriceObservation[]): Promise<void>;
+  /** Reads histograms (unit price -> units); one round trip. Missing keys read as empty. */
+  read(keys: readonly string[]): Promise<Map<number, number>[]>;
+}
+
 export interface FeatureStore {
   readonly name: string;
   readonly brushing: BrushingFeatures;
   readonly processed: ProcessedEvents;
+  readonly sets: WindowedSets;
+  readonly prices: PriceHistograms;
   close(): Promise<void>;
 }
 

@@ -100,5 +100,53 @@ export function describeFeatureStoreContract(adapter: string, make: () => Promis
 
       expect([...fresh].sort()).toEqual(['e3', 'e4']);
     });
+
+    it('counts set members by time, adds idempotently, and says whether a member was known before', async () => {
+      const store = await make();
+      const probe = (member: string, add = true) => ({ key: 'device:d1:buyers', member, add, countSince: [0, 1_500] });
+      const q = (atMs: number, ...probes: ReturnType<typeof probe>[]) => ({ atMs, record: true, probes, ttlMs: 10_000 });
+
+      const answers = await store.sets.run([q(1_000, probe('b1')), q(2_000, probe('b2')), q(2_500, probe('b1'))]);
+      const [redelivered] = await store.sets.run([q(2_500, probe('b1'))]);
+      const [readOnly] = await store.sets.run([{ atMs: 3_000, record: false, probes: [probe('b3')], ttlMs: 10_000 }]);
+
+      expect(answers.map((a) => a.probes[0])).toEqual([
+        { known: false, counts: [1, 0] },
+        { known: false, counts: [2, 1] },
+        { known: true, counts: [2, 2] }, // b1 moved to its latest time, 2,500
+      ]);
+      expect(redelivered!.probes[0]).toEqual({ known: true, counts: [2, 2] });
+      expect(readOnly!.probes[0]).toEqual({ known: false, counts: [2, 2] });
+    });
+
+    it('lets a later query in one call see an earlier one, and trims members older than the TTL', async () => {
+      const store = await make();
+      const probe = (member: string) => ({ key: 'instrument:i1:declined', member, add: true, countSince: [0] });
+
+      const [first, second] = await store.sets.run([
+        { atMs: 1_000, record: true, probes: [probe('e1')], ttlMs: 5_000 },
+        { atMs: 2_000, record: true, probes: [probe('e2')], ttlMs: 5_000 },
+      ]);
+      const [later] = await store.sets.run([{ atMs: 7_000, record: true, probes: [probe('e3')], ttlMs: 5_000 }]);
+
+      expect(first!.probes[0]!.counts).toEqual([1]);
+      expect(second!.probes[0]!.counts).toEqual([2]);
+      expect(later!.probes[0]!.counts).toEqual([2]); // e1 (1,000) fell out of the 5,000 ms TTL at 7,000
+    });
+
+    it('keeps price histograms and counts an observation once', async () => {
+      const store = await make();
+      const obs = (observationId: string, unitPrice: number, units = 1) => ({ key: 'sku:s1:20261128', observationId, unitPrice, units, ttlMs: 60_000 });
+
+      await store.prices.add([obs('e1', 1_000, 2), obs('e2', 1_200), obs('e1', 1_000, 2)]);
+      await store.prices.add([obs('e2', 1_200)]);
+      const [histogram, missing] = await store.prices.read(['sku:s1:20261128', 'sku:none:20261128']);
+
+      expect([...histogram!].sort((a, b) => a[0] - b[0])).toEqual([
+        [1_000, 2],
+        [1_200, 1],
+      ]);
+      expect(missing!.size).toBe(0);
+    });
   });
 }

@@ -140,6 +140,24 @@ describe('functions', () => {
     }
   });
 
+  // The IAM5[Resource::*] acknowledgement on each role covers exactly these actions, and no others.
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: uses Resource "*" only for VPC network interfaces and X-Ray', (_name, consumer) => {
+    const wildcardActions = statementsOf(consumer)
+      .filter((s) => [s.Resource].flat().includes('*'))
+      .flatMap((s) => [s.Action].flat());
+
+    expect(wildcardActions.sort()).toEqual([
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:CreateNetworkInterface',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:UnassignPrivateIpAddresses',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
   it('gives the order-stream consumer a TLS URL of the feature store', () => {
     const variables = (functionResource(CONSUMERS[0]!).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const featureStore = logicalIdOf(riskline.stateful.node.findChild('FeatureStore'));

@@ -18,7 +18,7 @@ import { createMemoryFeatureStore } from '../../shared/adapters/memory/featureSt
 import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { shopVerdicts } from '../../shared/app/brushingState';
-import { confirmViolations, createOrderPipeline, type OrderPipeline } from '../../shared/app/orderPipeline';
+import { confirmViolations, createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
 import type { OrderEvent } from '../../shared/contracts/events';
 import { MINUTE_MS, type Thresholds } from '../../shared/domain/config/thresholds';
@@ -32,11 +32,18 @@ const HOUR = 60 * MINUTE_MS;
 // ---------------------------------------------------------------------------------------------
 // Random order streams
 
-/** Offsets from T0: mostly on a 15-minute grid (ties, gaps of exactly one hour) with +-1 ms jitter. */
-const instantArb = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 0, max: 16 }), fc.constantFrom(-1, 0, 0, 0, 1)).map(([k, d]) => T0 + k * 15 * MINUTE_MS + d) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 * HOUR }).map((d) => T0 + d) },
-);
+/**
+ * Instants after T0, mostly on a grid of `stepMinutes` (ties; gaps of exactly one hour when the step
+ * divides it) with +-1 ms jitter (gaps just over and under an hour). The step varies per run, from
+ * dense (5 min: many ties, busy hours) to sparse (30 min: isolated runs over 8 hours).
+ */
+function instantArb(stepMinutes: number): fc.Arbitrary<number> {
+  const step = stepMinutes * MINUTE_MS;
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 0, max: 16 }), fc.constantFrom(-1, 0, 0, 0, 1)).map(([k, d]) => T0 + k * step + d) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 16 * step }).map((d) => T0 + d) },
+  );
+}
 const NOISE_TYPES = ['order.cancelled', 'order.completed', 'order.refunded', 'order.payment_failed'] as const;
 
 interface GenOrder {
@@ -48,14 +55,15 @@ interface GenOrder {
   noise: { type: (typeof NOISE_TYPES)[number]; at: number }[];
 }
 
-function orderArb(shops: number, buyers: number): fc.Arbitrary<GenOrder> {
+function orderArb(shops: number, buyers: number, stepMinutes: number): fc.Arbitrary<GenOrder> {
+  const instant = instantArb(stepMinutes);
   return fc.record({
     shop: fc.integer({ min: 0, max: shops - 1 }),
     // Skewed towards the first buyers, so that brushing is common.
     buyer: fc.oneof(fc.integer({ min: 0, max: Math.min(1, buyers - 1) }), fc.integer({ min: 0, max: buyers - 1 })),
-    placedAt: instantArb,
-    paidAt: fc.oneof({ weight: 2, arbitrary: instantArb }, { weight: 1, arbitrary: fc.constant(null) }),
-    noise: fc.array(fc.record({ type: fc.constantFrom(...NOISE_TYPES), at: instantArb }), { maxLength: 2 }),
+    placedAt: instant,
+    paidAt: fc.oneof({ weight: 2, arbitrary: instant }, { weight: 1, arbitrary: fc.constant(null) }),
+    noise: fc.array(fc.record({ type: fc.constantFrom(...NOISE_TYPES), at: instant }), { maxLength: 2 }),
   });
 }
 
@@ -63,15 +71,16 @@ interface Scenario {
   shopIds: string[];
   concentrateRate: number;
   events: OrderEvent[];
+  [fc.toStringMethod]?: () => string;
 }
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc
-  .record({ shops: fc.integer({ min: 2, max: 4 }), buyers: fc.integer({ min: 2, max: 6 }) })
-  .chain(({ shops, buyers }) =>
+  .record({ shops: fc.integer({ min: 2, max: 4 }), buyers: fc.integer({ min: 2, max: 6 }), stepMinutes: fc.constantFrom(5, 10, 15, 20, 30) })
+  .chain(({ shops, buyers, stepMinutes }) =>
     fc.record({
       shops: fc.constant(shops),
       concentrateRate: fc.constantFrom(3, 3, 2, 2.5),
-      orders: fc.array(orderArb(shops, buyers), { minLength: 1, maxLength: 60, size: 'max' }),
+      orders: fc.array(orderArb(shops, buyers, stepMinutes), { minLength: 1, maxLength: 60, size: 'max' }),
     }),
   )
   .map(({ shops, concentrateRate, orders }) => {
@@ -117,6 +126,7 @@ interface Batch {
 interface Delivery {
   /** Per shard, the handler invocations in order. */
   shards: Batch[][];
+  [fc.toStringMethod]?: () => string;
 }
 
 function kinesisEvent(batch: Batch, events: readonly OrderEvent[]): KinesisStreamEvent {
@@ -294,7 +304,7 @@ async function streamingEqualsBatch(store: FeatureStore, scenario: Scenario, del
   const quarantine = new MemoryQuarantine();
   const pipeline = createOrderPipeline({ features: scheduledStore(store, s, counters), violations, decisions, config });
   const returned = { decisions: 0, violations: 0 };
-  const counting: OrderPipeline = async (items) => {
+  const counting: Parameters<typeof makeOrderStreamHandler>[0]['pipeline'] = async (items) => {
     const result = await pipeline(items);
     returned.decisions += result.decisions.length;
     returned.violations += result.violations.length;

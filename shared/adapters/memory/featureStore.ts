@@ -18,6 +18,7 @@ import type {
   WindowsReplaceResult,
 } from '../../ports';
 import { lowerBound, upperBound } from './sortedArray';
+import { MemoryPriceHistograms, MemoryWindowedSets } from './windowedSets';
 
 interface ShopState {
   version: number;
@@ -137,6 +138,8 @@ export function createMemoryFeatureStore(): FeatureStore {
     name: 'memory',
     brushing: new MemoryBrushingFeatures(),
     processed: new MemoryProcessedEvents(),
+    sets: new MemoryWindowedSets(),
+    prices: new MemoryPriceHistograms(),
     close: async () => {},
   };
 }

@@ -10,7 +10,9 @@
  */
 import { Redis, type ClientContext, type RedisOptions, type Result } from 'ioredis';
 import type { BrushingWindow, ShopOrder } from '../../domain/brushing/windows';
-import { DependencyError, asDependency } from '../../errors';
+import { asDependency } from '../../errors';
+import { runPipeline } from './pipeline';
+import { defineWindowedCommands, RedisPriceHistograms, RedisWindowedSets } from './windowedSets';
 import type {
   BrushingFeatures,
   FeatureStore,
@@ -103,16 +105,6 @@ function parseWindow(member: string): BrushingWindow {
   return { startMs, endMs, orders, buyers };
 }
 
-/** Runs a pipeline and returns its results, throwing one DependencyError if any command failed. */
-async function run<T>(pipeline: ReturnType<Redis['pipeline']>): Promise<T[]> {
-  const results = await asDependency('redis', () => pipeline.exec());
-  if (results === null) throw new DependencyError('redis', 'pipeline was discarded');
-  return results.map(([error, value]) => {
-    if (error) throw new DependencyError('redis', error.message, { cause: error });
-    return value as T;
-  });
-}
-
 class RedisBrushingFeatures implements BrushingFeatures {
   constructor(
     private readonly redis: Redis,
@@ -145,7 +137,7 @@ class RedisBrushingFeatures implements BrushingFeatures {
         String(this.retentionMs),
       );
     }
-    const results = await run<[number, string | null]>(p);
+    const results = await runPipeline<[number, string | null]>(p);
     return results.map(([changed, previous]) => ({ changed: changed === 1, previousAtMs: previous === null ? null : Number(previous) }));
   }
 
@@ -153,7 +145,7 @@ class RedisBrushingFeatures implements BrushingFeatures {
     if (queries.length === 0) return [];
     const p = this.redis.pipeline();
     for (const q of queries) p.rlReadOrders(this.key(q.shopId, 'orders'), this.key(q.shopId, 'version'), score(q.fromMs), score(q.toMs));
-    const results = await run<[string, string[]]>(p);
+    const results = await runPipeline<[string, string[]]>(p);
     return results.map(([version, flat]) => {
       const orders: ShopOrder[] = [];
       for (let i = 0; i < flat.length; i += 2) {
@@ -173,7 +165,7 @@ class RedisBrushingFeatures implements BrushingFeatures {
       for (const w of r.windows) args.push(String(w.startMs), windowMember(w));
       p.rlReplaceWindows(this.key(r.shopId, 'windows'), this.key(r.shopId, 'version'), this.shopsKey, ...args);
     }
-    const results = await run<[number, string[]?]>(p);
+    const results = await runPipeline<[number, string[]?]>(p);
     return results.map(([ok, added]) => (ok === 1 ? { ok: true, added: (added ?? []).map(parseWindow) } : { ok: false }));
   }
 
@@ -183,7 +175,7 @@ class RedisBrushingFeatures implements BrushingFeatures {
     for (const q of queries) {
       p.zrange(this.key(q.shopId, 'windows'), score(q.fromStartMs ?? -Infinity), score(q.toStartMs ?? Infinity), 'BYSCORE');
     }
-    const results = await run<string[]>(p);
+    const results = await runPipeline<string[]>(p);
     return results.map((members) => members.map(parseWindow).sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs));
   }
 
@@ -238,7 +230,7 @@ class RedisProcessedEvents implements ProcessedEvents {
     if (eventIds.length === 0) return;
     const p = this.redis.pipeline();
     for (const id of eventIds) p.set(this.key(id), '1', 'PX', this.ttlMs);
-    await run(p);
+    await runPipeline(p);
   }
 }
 
@@ -256,10 +248,13 @@ export function createRedisFeatureStore(connection: Redis | string, options: Red
   redis.defineCommand('rlUpsertOrder', { numberOfKeys: 4, lua: UPSERT_ORDER });
   redis.defineCommand('rlReadOrders', { numberOfKeys: 2, lua: READ_ORDERS });
   redis.defineCommand('rlReplaceWindows', { numberOfKeys: 3, lua: REPLACE_WINDOWS });
+  defineWindowedCommands(redis);
   return {
     name: 'redis',
     brushing: new RedisBrushingFeatures(redis, prefix, options.retentionMs ?? 30 * 24 * 3_600_000),
     processed: new RedisProcessedEvents(redis, prefix, options.processedTtlMs ?? 8 * 24 * 3_600_000),
+    sets: new RedisWindowedSets(redis, prefix),
+    prices: new RedisPriceHistograms(redis, prefix),
     close: async () => {
       if (typeof connection === 'string') await redis.quit();
     },

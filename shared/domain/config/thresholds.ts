@@ -4,6 +4,9 @@
  * (a limit of 0 is a real limit).
  */
 import { z } from 'zod';
+import { PaymentRulesSchema } from './paymentRules';
+import { PriceGougingRulesSchema } from './priceRules';
+import { RiskScoreRulesSchema } from './riskScoreRules';
 
 const weight = z.number().min(0).max(100);
 
@@ -42,7 +45,10 @@ export const ThresholdsSchema = z
     }),
     rules: z.object({
       orderBrushing: OrderBrushingRuleSchema,
+      payments: PaymentRulesSchema,
+      priceGouging: PriceGougingRulesSchema,
     }),
+    riskScore: RiskScoreRulesSchema,
   })
   .refine((t) => t.scoring.reviewAt <= t.scoring.blockAt, {
     message: 'reviewAt must not exceed blockAt',
