@@ -74,3 +74,35 @@ export function tableName(def: TableDefinition, prefix = DEFAULT_PREFIX): string
 export function streamName(def: StreamDefinition, prefix = DEFAULT_PREFIX): string {
   return `${prefix}-${def.id}`;
 }
+
+/**
+ * How Lambda reads the streams: the CDK event source mappings and the local emulator
+ * (shared/local/esm.ts) both take these, so a batch behaves the same on a laptop and in AWS.
+ * Partial batch responses are always on: the consumers answer with batchItemFailures.
+ */
+export interface EventSourceSettings {
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** Records per invocation at most. */
+  batchSize: number;
+  /** How long to gather records before invoking with a batch that is not full. */
+  maxBatchingWindowMs: number;
+  /** Retries of a failing batch (splits by bisectBatchOnError do not count), then the on-failure destination. */
+  retryAttempts: number;
+  /** Records older than this (since they reached the stream) go to the on-failure destination unprocessed. */
+  maxRecordAgeSeconds: number;
+  /** On a thrown error, split the batch in halves and retry each. */
+  bisectBatchOnError: boolean;
+  reportBatchItemFailures: true;
+  parallelizationFactor: number;
+}
+
+export const EVENT_SOURCE_DEFAULTS = {
+  startingPosition: 'TRIM_HORIZON',
+  batchSize: 500,
+  maxBatchingWindowMs: 1_000,
+  retryAttempts: 5,
+  maxRecordAgeSeconds: 86_400,
+  bisectBatchOnError: true,
+  reportBatchItemFailures: true,
+  parallelizationFactor: 1,
+} as const satisfies EventSourceSettings;

@@ -8,6 +8,8 @@ import type { Decision, Violation, WarningRequest } from '../domain/records';
 import { scoreSignals, type Signal } from '../domain/scoring/score';
 import type { ConfigSource, DecisionLog, FeatureStore, PenaltyWorkflow, ViolationLedger, WarningOutbox } from '../ports';
 import { brushingDetector } from './brushingDetector';
+import { paymentsDetector } from './detectors/payments';
+import { priceGougingDetector } from './detectors/priceGouging';
 import { addSignals, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './detectors/types';
 
 export interface OrderPipelineDeps {
@@ -38,7 +40,7 @@ export type OrderPipeline = OrderBatchProcessor & {
 };
 
 export function orderDetectors(features: FeatureStore): OrderDetector[] {
-  return [brushingDetector(features.brushing)];
+  return [brushingDetector(features.brushing), paymentsDetector(features.sets), priceGougingDetector(features.prices)];
 }
 
 export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {

@@ -95,6 +95,8 @@ export interface SetProbe {
   add: boolean;
   /** For each lower bound, how many members have a time >= it (after the add). */
   countSince: readonly number[];
+  /** Overrides the query's ttlMs for this set (e.g. months of familiar devices, days of counts). */
+  ttlMs?: number;
 }
 
 export interface SetQuery {

@@ -54,7 +54,7 @@ export class MemoryWindowedSets implements WindowedSets {
             this.sets.set(p.key, set);
           }
           set.addLatest(p.member, q.atMs);
-          set.trimBefore(q.atMs - q.ttlMs);
+          set.trimBefore(q.atMs - (p.ttlMs ?? q.ttlMs));
         }
         return { known, counts: p.countSince.map((since) => set?.countSince(since) ?? 0) };
       }),

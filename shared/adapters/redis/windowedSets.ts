@@ -8,18 +8,20 @@ import { runPipeline } from './pipeline';
 
 const SET_QUERY = `
 local out = {}
-local a = 5
+local a = 3
 for i, key in ipairs(KEYS) do
   local member = ARGV[a]
   local add = ARGV[a + 1]
-  local n = tonumber(ARGV[a + 2])
-  a = a + 3
+  local ttl = ARGV[a + 2]
+  local trimBefore = ARGV[a + 3]
+  local n = tonumber(ARGV[a + 4])
+  a = a + 5
   local known = 0
   if redis.call('ZSCORE', key, member) then known = 1 end
   if ARGV[1] == '1' and add == '1' then
     redis.call('ZADD', key, 'GT', ARGV[2], member)
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. ARGV[4])
-    redis.call('PEXPIRE', key, ARGV[3])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. trimBefore)
+    redis.call('PEXPIRE', key, ttl)
   end
   local res = {known}
   for j = 0, n - 1 do res[#res + 1] = redis.call('ZCOUNT', key, ARGV[a + j], '+inf') end
@@ -59,8 +61,11 @@ export class RedisWindowedSets implements WindowedSets {
     const p = this.redis.pipeline();
     for (const q of queries) {
       const keys = q.probes.map((probe) => `${this.prefix}:ws:${probe.key}`);
-      const args = [q.record ? '1' : '0', String(q.atMs), String(q.ttlMs), String(q.atMs - q.ttlMs)];
-      for (const probe of q.probes) args.push(probe.member, probe.add ? '1' : '0', String(probe.countSince.length), ...probe.countSince.map(String));
+      const args = [q.record ? '1' : '0', String(q.atMs)];
+      for (const probe of q.probes) {
+        const ttlMs = probe.ttlMs ?? q.ttlMs;
+        args.push(probe.member, probe.add ? '1' : '0', String(ttlMs), String(q.atMs - ttlMs), String(probe.countSince.length), ...probe.countSince.map(String));
+      }
       p.rlSetQuery(keys.length, ...keys, ...args);
     }
     const results = await runPipeline<number[][]>(p);

@@ -4,6 +4,7 @@
  * (a limit of 0 is a real limit).
  */
 import { z } from 'zod';
+import { PenaltyPolicySchema } from '../penalties/policy';
 import { PaymentRulesSchema } from './paymentRules';
 import { PriceGougingRulesSchema } from './priceRules';
 import { RiskScoreRulesSchema } from './riskScoreRules';
@@ -49,6 +50,8 @@ export const ThresholdsSchema = z
       priceGouging: PriceGougingRulesSchema,
     }),
     riskScore: RiskScoreRulesSchema,
+    /** The merchant penalty ladder, blacklist, reverse-brushing guard, appeals and credit score. */
+    penalties: PenaltyPolicySchema,
   })
   .refine((t) => t.scoring.reviewAt <= t.scoring.blockAt, {
     message: 'reviewAt must not exceed blockAt',

@@ -1,0 +1,168 @@
+/**
+ * Suspicious payments as a detector family: velocity features kept in windowed sets (one query per
+ * payment, all of a batch in one round trip), turned into signals by the pure domain.
+ *
+ * What is counted: `order.paid` is an authorization, `order.payment_failed` a decline; other order
+ * events are scored read-only. Familiar devices, instruments, addresses and IP countries of an
+ * account are learnt from authorized payments only, so an attacker's declined attempts do not make
+ * their device familiar.
+ */
+import type { OrderEvent } from '../../contracts/events';
+import type { PaymentRules } from '../../domain/config/paymentRules';
+import { stableId } from '../../domain/ids';
+import { paymentSignals, type PaymentFeatures, type PaymentOutcome } from '../../domain/payments/signals';
+import type { WarningRequest } from '../../domain/records';
+import type { SetAnswer, SetProbe, SetQuery, WindowedSets } from '../../ports';
+import { addSignals, emptyResult, type OrderDetector, type TimedOrderEvent } from './types';
+
+const HOUR = 3_600_000;
+const WINDOWS = [HOUR, 24 * HOUR, 7 * 24 * HOUR] as const;
+const COUNT_TTL_MS = 8 * 24 * HOUR;
+const FAMILIAR_TTL_MS = 180 * 24 * HOUR;
+
+export const VELOCITY_ENTITIES = ['instrument', 'device', 'ip', 'buyer', 'address'] as const;
+export type VelocityEntity = (typeof VELOCITY_ENTITIES)[number];
+
+export interface Velocity {
+  /** counts[entity] = [1h, 24h, 7d] per outcome, this payment included; absent entity: no key. */
+  counts: Partial<Record<VelocityEntity, { authorized: number[]; declined: number[] }>>;
+  features: PaymentFeatures;
+}
+
+export function outcomeOf(event: Pick<OrderEvent, 'type' | 'payment'>): PaymentOutcome | undefined {
+  if (event.type === 'order.paid') return 'authorized';
+  if (event.type === 'order.payment_failed') return 'declined';
+  return undefined;
+}
+
+function entityIds(e: OrderEvent): Partial<Record<VelocityEntity, string>> {
+  return {
+    buyer: e.buyer.id,
+    ...(e.payment?.instrumentId ? { instrument: e.payment.instrumentId } : {}),
+    ...(e.device?.id ? { device: e.device.id } : {}),
+    ...(e.device?.ip ? { ip: e.device.ip } : {}),
+    ...(e.shipping?.addressId ? { address: e.shipping.addressId } : {}),
+  };
+}
+
+interface Plan {
+  query: SetQuery;
+  read: (answer: SetAnswer) => Velocity;
+}
+
+/** Builds the one set query a payment needs and the function that reads its answer into features. */
+export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRules, record: boolean): Plan {
+  const outcome = outcomeOf(event);
+  const recording = record && outcome !== undefined;
+  const ids = entityIds(event);
+  const since = WINDOWS.map((w) => atMs - w);
+  const probes: SetProbe[] = [];
+  const index: Record<string, number> = {};
+  const probe = (name: string, p: SetProbe) => {
+    index[name] = probes.length;
+    probes.push(p);
+  };
+  for (const entity of VELOCITY_ENTITIES) {
+    const id = ids[entity];
+    if (id === undefined) continue;
+    for (const o of ['authorized', 'declined'] as const) {
+      probe(`${entity}:${o}`, { key: `pay:${entity}:${id}:${o}`, member: event.eventId, add: recording && outcome === o, countSince: since });
+    }
+  }
+  const small = recording && outcome === 'declined' && event.amount <= rules.cardTesting.smallAmount;
+  for (const entity of ['instrument', 'device'] as const) {
+    const id = ids[entity];
+    if (id !== undefined) probe(`${entity}:small`, { key: `pay:${entity}:${id}:declined_small`, member: event.eventId, add: small, countSince: [atMs - HOUR] });
+  }
+  const week = [atMs - WINDOWS[2]];
+  if (ids.device) probe('device:buyers', { key: `pay:device:${ids.device}:buyers`, member: event.buyer.id, add: recording, countSince: week });
+  if (ids.instrument) {
+    probe('instrument:buyers', { key: `pay:instrument:${ids.instrument}:buyers`, member: event.buyer.id, add: recording, countSince: week });
+  }
+  // Familiarity: learnt from authorizations only. countSince [-inf] tells whether the account has any history.
+  const familiar = recording && outcome === 'authorized';
+  const ever = [Number.NEGATIVE_INFINITY];
+  const buyer = event.buyer.id;
+  const familiarProbe = (name: string, member: string | undefined) => {
+    if (member !== undefined) probe(`known:${name}`, { key: `pay:buyer:${buyer}:${name}`, member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS });
+  };
+  familiarProbe('devices', ids.device);
+  familiarProbe('instruments', ids.instrument);
+  familiarProbe('addresses', ids.address);
+  familiarProbe('ipCountries', event.device?.ipCountry);
+
+  const query: SetQuery = { atMs, record: recording, probes, ttlMs: COUNT_TTL_MS };
+  const read = (answer: SetAnswer): Velocity => {
+    const at = (name: string) => (index[name] === undefined ? undefined : answer.probes[index[name]!]);
+    const counts: Velocity['counts'] = {};
+    for (const entity of VELOCITY_ENTITIES) {
+      const a = at(`${entity}:authorized`);
+      const d = at(`${entity}:declined`);
+      if (a && d) counts[entity] = { authorized: a.counts, declined: d.counts };
+    }
+    const isNew = (name: string): boolean | null => {
+      const p = at(`known:${name}`);
+      if (!p) return null;
+      const others = p.counts[0]! - (familiar && !p.known ? 1 : 0);
+      return others > 0 ? !p.known : null; // no history: nothing to be new against
+    };
+    const countries = new Set(
+      [event.device?.ipCountry, event.payment?.billingCountry, event.payment?.issuerCountry, event.shipping?.country].filter(
+        (c): c is string => c !== undefined,
+      ),
+    );
+    const created = event.buyer.accountCreatedAt === undefined ? Number.NaN : Date.parse(event.buyer.accountCreatedAt);
+    return {
+      counts,
+      features: {
+        amount: event.amount,
+        currency: event.currency,
+        ...(outcome ? { outcome } : {}),
+        accountAgeMs: Number.isFinite(created) ? atMs - created : null,
+        smallDeclines1h: { instrument: at('instrument:small')?.counts[0] ?? null, device: at('device:small')?.counts[0] ?? null },
+        buyersPerDevice7d: at('device:buyers')?.counts[0] ?? null,
+        buyersPerInstrument7d: at('instrument:buyers')?.counts[0] ?? null,
+        countries: [...countries].sort(),
+        newToAccount: { device: isNew('devices'), instrument: isNew('instruments'), address: isNew('addresses'), ipCountry: isNew('ipCountries') },
+      },
+    };
+  };
+  return { query, read };
+}
+
+const SCORED = new Set<OrderEvent['type']>(['order.placed', 'order.paid', 'order.payment_failed']);
+
+export function paymentsDetector(sets: WindowedSets): OrderDetector {
+  return {
+    name: 'payments',
+    async process(items: readonly TimedOrderEvent[], config) {
+      const rules = config.rules.payments;
+      const result = emptyResult();
+      const scored = items.filter((i) => SCORED.has(i.event.type));
+      if (!rules.enabled || scored.length === 0) return result;
+      const plans = scored.map((i) => planVelocity(i.event, i.occurredAtMs, rules, true));
+      const answers = await sets.run(plans.map((p) => p.query));
+      scored.forEach(({ event }, n) => {
+        const signals = paymentSignals(plans[n]!.read(answers[n]!).features, rules);
+        addSignals(result.signals, event.eventId, signals);
+        if (signals.some((s) => s.code === 'ACCOUNT_TAKEOVER_PATTERN')) result.warnings.push(notByOwnerWarning(event));
+      });
+      return result;
+    },
+  };
+}
+
+/** "This payment looks like it was not made by you": to the account owner, about this order. */
+export function notByOwnerWarning(event: OrderEvent): WarningRequest {
+  return {
+    warningId: stableId('warn', event.buyer.id, 'payment_not_by_owner', event.orderId),
+    buyerId: event.buyer.id,
+    type: 'payment_not_by_owner',
+    severity: 'critical',
+    orderId: event.orderId,
+    merchantId: event.merchantId,
+    params: { amount: event.amount, currency: event.currency },
+    occurredAt: event.occurredAt,
+    sourceEventId: event.eventId,
+  };
+}
