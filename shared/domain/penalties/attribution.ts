@@ -92,8 +92,10 @@ export function linkScore(links: readonly LinkEvidence[], policy: PenaltyPolicy)
   return score;
 }
 
-export type AttributionStatus = 'counted' | 'under_investigation' | 'dismissed';
-export type AttributionBasis = 'not_required' | 'linked' | 'pattern' | 'analyst' | 'none';
+export const ATTRIBUTION_STATUSES = ['counted', 'under_investigation', 'dismissed'] as const;
+export type AttributionStatus = (typeof ATTRIBUTION_STATUSES)[number];
+export const ATTRIBUTION_BASES = ['not_required', 'linked', 'pattern', 'analyst', 'none'] as const;
+export type AttributionBasis = (typeof ATTRIBUTION_BASES)[number];
 
 export interface Attribution {
   status: AttributionStatus;
