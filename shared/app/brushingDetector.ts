@@ -94,7 +94,6 @@ export async function updateBrushing(
   }
 
   const evaluated = new Map<string, Evaluated[]>();
-  const added: PendingWindow[] = [];
   const dueAfterMs = params.windowMs + rule.allowedLatenessMinutes * MINUTE_MS;
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) {
@@ -111,6 +110,7 @@ export async function updateBrushing(
       toStartMs: range.endMs,
       windows: findBrushingWindows(snapshots[n]!.orders, params, range.startMs, range.endMs),
       expectVersion: snapshots[n]!.version,
+      pendingDueAfterMs: dueAfterMs,
     }));
     const written = await features.replaceWindows(replaces);
     const retry: typeof pending = [];
@@ -123,13 +123,9 @@ export async function updateBrushing(
       const list = evaluated.get(shopId) ?? [];
       list.push({ range, orders: snapshots[n]!.orders, windows: replaces[n]!.windows });
       evaluated.set(shopId, list);
-      for (const window of w.added) {
-        added.push({ shopId, startMs: window.startMs, endMs: window.endMs, dueMs: window.startMs + dueAfterMs });
-      }
     });
     pending = retry;
   }
-  if (added.length > 0) await features.addPending(added);
 
   for (const item of counted) {
     const at = orderAt.get(item)!;

@@ -40,6 +40,11 @@ export interface WindowsReplace {
   /** The brushing windows that start in [fromStartMs, toStartMs], replacing those stored there. */
   windows: BrushingWindow[];
   expectVersion: number;
+  /**
+   * Windows that are new are remembered as pending, due at startMs + this, in the same atomic write:
+   * a batch that fails after storing a window must not lose its confirmation.
+   */
+  pendingDueAfterMs: number;
 }
 
 export interface WindowsQuery {
@@ -63,7 +68,7 @@ export interface BrushingFeatures {
   upsertOrders(upserts: readonly OrderUpsert[]): Promise<OrderUpsertResult[]>;
   /** One round trip for all queries. */
   readOrders(queries: readonly OrdersQuery[]): Promise<ShopSnapshot[]>;
-  /** Replaces windows per shop if the shop's version is still the expected one. One round trip. */
+  /** Replaces windows per shop if the shop's version is still the expected one (new ones become pending). One round trip. */
   replaceWindows(replaces: readonly WindowsReplace[]): Promise<WindowsReplaceResult[]>;
   /** Stored brushing windows of each shop whose start lies in the range (default: all), sorted by start. */
   windows(queries: readonly WindowsQuery[]): Promise<BrushingWindow[][]>;
@@ -172,4 +177,13 @@ export interface WarningOutbox {
 /** Where confirmed violations go to move merchants on the penalty ladder; idempotent by violationId. */
 export interface PenaltyWorkflow {
   onViolations(violations: readonly Violation[]): Promise<void>;
+}
+
+export * from './penalties';
+
+/** Answers remembered by idempotency key (what a client's retried request gets back). */
+export interface IdempotencyStore {
+  get(key: string): Promise<{ fingerprint: string; response: string } | undefined>;
+  /** Stores the answer unless the key already holds one; returns what the key holds afterwards. */
+  putIfAbsent(key: string, value: { fingerprint: string; response: string }, ttlSeconds: number): Promise<{ fingerprint: string; response: string }>;
 }

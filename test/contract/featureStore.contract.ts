@@ -50,9 +50,9 @@ export function describeFeatureStoreContract(adapter: string, make: () => Promis
       await store.brushing.upsertOrders([{ shopId: 's', orderId: 'o2', buyerId: 'b', atMs: 200 }]);
       const window = { startMs: 100, endMs: 200, orders: 2, buyers: 1 };
 
-      const stale = await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 0, toStartMs: 1_000, windows: [window], expectVersion: before!.version }]);
+      const stale = await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 0, toStartMs: 1_000, windows: [window], expectVersion: before!.version, pendingDueAfterMs: 1_000 }]);
       const [fresh] = await store.brushing.readOrders([{ shopId: 's', fromMs: 0, toMs: 1_000 }]);
-      const current = await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 0, toStartMs: 1_000, windows: [window], expectVersion: fresh!.version }]);
+      const current = await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 0, toStartMs: 1_000, windows: [window], expectVersion: fresh!.version, pendingDueAfterMs: 1_000 }]);
 
       expect(same!.version).toBe(before!.version);
       expect(fresh!.version).toBeGreaterThan(before!.version);
@@ -66,12 +66,14 @@ export function describeFeatureStoreContract(adapter: string, make: () => Promis
       const [snapshot] = await store.brushing.readOrders([{ shopId: 's', fromMs: 0, toMs: 1 }]);
       const version = snapshot!.version;
       const w = (startMs: number, endMs: number) => ({ startMs, endMs, orders: 3, buyers: 1 });
-      await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 0, toStartMs: 1_000, windows: [w(100, 150), w(500, 600), w(900, 950)], expectVersion: version }]);
+      await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 0, toStartMs: 1_000, windows: [w(100, 150), w(500, 600), w(900, 950)], expectVersion: version, pendingDueAfterMs: 1_000 }]);
 
-      const [result] = await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 400, toStartMs: 950, windows: [w(500, 600), w(700, 800)], expectVersion: version }]);
+      const [result] = await store.brushing.replaceWindows([{ shopId: 's', fromStartMs: 400, toStartMs: 950, windows: [w(500, 600), w(700, 800)], expectVersion: version, pendingDueAfterMs: 1_000 }]);
       const [all, middle] = await store.brushing.windows([{ shopId: 's' }, { shopId: 's', fromStartMs: 500, toStartMs: 700 }]);
 
       expect(result).toEqual({ ok: true, added: [w(700, 800)] });
+      // New windows became pending, due 1,000 ms after their start, in the same write.
+      expect(await store.brushing.duePending(Infinity, 10)).toEqual([100, 500, 700, 900].map((startMs) => ({ shopId: 's', startMs, endMs: startMs === 100 ? 150 : startMs === 900 ? 950 : startMs + 100, dueMs: startMs + 1_000 })));
       expect(all).toEqual([w(100, 150), w(500, 600), w(700, 800)]);
       expect(middle).toEqual([w(500, 600), w(700, 800)]);
       expect(await store.brushing.brushingShops()).toEqual(['s']);

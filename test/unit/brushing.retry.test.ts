@@ -12,29 +12,34 @@ import { shopVerdicts } from '../../shared/app/brushingState';
 import { confirmViolations, createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
 import { DependencyError } from '../../shared/errors';
-import type { FeatureStore } from '../../shared/ports';
+import type { DecisionLog, FeatureStore } from '../../shared/ports';
 import { kinesisEvent, lambdaContext } from '../support/kinesis';
 import { orderEvent } from '../support/orders';
 
-/** A memory store whose first `addPending` call fails, as a Redis timeout would. */
-function storeWithOneAddPendingFailure(): { store: FeatureStore; failures: () => number } {
-  const inner = createMemoryFeatureStore();
+/**
+ * A memory store and a decision log whose first append fails, as a DynamoDB timeout would: the
+ * failure comes after the brushing windows (and their pending confirmations) were written.
+ */
+function storeWithOneLateFailure(): { store: FeatureStore; decisions: DecisionLog; failures: () => number } {
+  const store = createMemoryFeatureStore();
+  const log = new MemoryDecisionLog();
   let failures = 0;
-  const brushing = Object.create(inner.brushing) as FeatureStore['brushing'];
-  brushing.addPending = async (windows) => {
-    if (failures === 0) {
-      failures++;
-      throw new DependencyError('redis', 'Command timed out');
-    }
-    return inner.brushing.addPending(windows);
+  const decisions: DecisionLog = {
+    append: async (d) => {
+      if (failures === 0) {
+        failures++;
+        throw new DependencyError('dynamodb', 'Request timed out');
+      }
+      return log.append(d);
+    },
   };
-  return { store: { ...inner, brushing }, failures: () => failures };
+  return { store, decisions, failures: () => failures };
 }
 
-function setup(store: FeatureStore) {
+function setup({ store, decisions }: { store: FeatureStore; decisions: DecisionLog }) {
   const violations = new MemoryViolationLedger();
   const config = new StaticConfigSource(defaultThresholds);
-  const pipeline = createOrderPipeline({ features: store, violations, decisions: new MemoryDecisionLog(), config });
+  const pipeline = createOrderPipeline({ features: store, violations, decisions, config });
   const handler = makeOrderStreamHandler({ pipeline, quarantine: new MemoryQuarantine() });
   return { handler, violations, config };
 }
@@ -48,8 +53,9 @@ function brushingOrders() {
 
 describe('order brushing: a batch that fails half-way and is delivered again', () => {
   it('still confirms the brushing window it found (the batch is retried by Lambda)', async () => {
-    const { store, failures } = storeWithOneAddPendingFailure();
-    const { handler, violations, config } = setup(store);
+    const failing = storeWithOneLateFailure();
+    const { store, failures } = failing;
+    const { handler, violations, config } = setup(failing);
     const event = kinesisEvent(brushingOrders());
 
     // Act: the first delivery fails after the windows were written; Lambda delivers the batch again.
@@ -69,8 +75,9 @@ describe('order brushing: a batch that fails half-way and is delivered again', (
   });
 
   it('still confirms the brushing window it found (the consumer retries the shop group in the same invocation)', async () => {
-    const { store, failures } = storeWithOneAddPendingFailure();
-    const { handler, violations, config } = setup(store);
+    const failing = storeWithOneLateFailure();
+    const { store, failures } = failing;
+    const { handler, violations, config } = setup(failing);
     const other = orderEvent({ eventId: 'other-0', orderId: 'other-o0', merchantId: 'm-other', buyer: { id: 'b-1' }, at: '2026-11-28T08:05:00Z' });
 
     const response = await handler(kinesisEvent([...brushingOrders(), other]), lambdaContext);

@@ -89,7 +89,12 @@ class MemoryBrushingFeatures implements BrushingFeatures {
       const fresh = [...r.windows].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
       s.windows.splice(from, to - from, ...fresh);
       if (fresh.length > 0) this.everBrushing.add(r.shopId);
-      return { ok: true, added: fresh.filter((w) => !before.has(windowKey(w))) };
+      const added = fresh.filter((w) => !before.has(windowKey(w)));
+      for (const w of added) {
+        const p = { shopId: r.shopId, startMs: w.startMs, endMs: w.endMs, dueMs: w.startMs + r.pendingDueAfterMs };
+        this.pending.set(pendingKey(p), p);
+      }
+      return { ok: true, added };
     });
   }
 

@@ -71,9 +71,12 @@ local seen = {}
 for _, m in ipairs(before) do seen[m] = true end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3])
 local added = {}
-for i = 6, #ARGV, 2 do
+for i = 6, #ARGV, 4 do
   redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
-  if not seen[ARGV[i + 1]] then added[#added + 1] = ARGV[i + 1] end
+  if not seen[ARGV[i + 1]] then
+    added[#added + 1] = ARGV[i + 1]
+    redis.call('ZADD', KEYS[4], ARGV[i + 2], ARGV[i + 3])
+  end
 end
 if #ARGV >= 6 then
   redis.call('SADD', KEYS[3], ARGV[4])
@@ -86,7 +89,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     rlUpsertOrder(k1: string, k2: string, k3: string, k4: string, orderId: string, buyerId: string, atMs: string, ttlMs: string): Result<[number, string | null], Context>;
     rlReadOrders(k1: string, k2: string, from: string, to: string): Result<[string, string[]], Context>;
-    rlReplaceWindows(k1: string, k2: string, k3: string, ...args: string[]): Result<[number, string[]?], Context>;
+    rlReplaceWindows(k1: string, k2: string, k3: string, k4: string, ...args: string[]): Result<[number, string[]?], Context>;
   }
 }
 
@@ -162,8 +165,10 @@ class RedisBrushingFeatures implements BrushingFeatures {
     const p = this.redis.pipeline();
     for (const r of replaces) {
       const args = [String(r.expectVersion), score(r.fromStartMs), score(r.toStartMs), r.shopId, String(this.retentionMs)];
-      for (const w of r.windows) args.push(String(w.startMs), windowMember(w));
-      p.rlReplaceWindows(this.key(r.shopId, 'windows'), this.key(r.shopId, 'version'), this.shopsKey, ...args);
+      for (const w of r.windows) {
+        args.push(String(w.startMs), windowMember(w), String(w.startMs + r.pendingDueAfterMs), [r.shopId, w.startMs, w.endMs].join(SEP));
+      }
+      p.rlReplaceWindows(this.key(r.shopId, 'windows'), this.key(r.shopId, 'version'), this.shopsKey, this.pendingKey, ...args);
     }
     const results = await runPipeline<[number, string[]?]>(p);
     return results.map(([ok, added]) => (ok === 1 ? { ok: true, added: (added ?? []).map(parseWindow) } : { ok: false }));
@@ -247,7 +252,7 @@ export function createRedisFeatureStore(connection: Redis | string, options: Red
   const prefix = options.prefix ?? 'rl';
   redis.defineCommand('rlUpsertOrder', { numberOfKeys: 4, lua: UPSERT_ORDER });
   redis.defineCommand('rlReadOrders', { numberOfKeys: 2, lua: READ_ORDERS });
-  redis.defineCommand('rlReplaceWindows', { numberOfKeys: 3, lua: REPLACE_WINDOWS });
+  redis.defineCommand('rlReplaceWindows', { numberOfKeys: 4, lua: REPLACE_WINDOWS });
   defineWindowedCommands(redis);
   return {
     name: 'redis',
