@@ -58,6 +58,42 @@ export const TABLES = {
     timeToLiveAttribute: 'expiresAt',
     envVar: 'QUARANTINE_TABLE',
   },
+  /** One penalty case per merchant (state, version, outbox); the sparse byBlacklist index lists blacklisted ones. */
+  penaltyCases: {
+    id: 'penalty-cases',
+    partitionKey: { name: 'merchantId', type: 'S' },
+    globalIndexes: [{ indexName: 'byBlacklist', partitionKey: { name: 'blacklist', type: 'S' }, sortKey: { name: 'merchantId', type: 'S' } }],
+    envVar: 'PENALTY_CASES_TABLE',
+  },
+  /** Severe steps waiting for an analyst, with the workflow's task token. */
+  penaltyApprovals: {
+    id: 'penalty-approvals',
+    partitionKey: { name: 'approvalId', type: 'S' },
+    globalIndexes: [{ indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'requestedAt', type: 'S' } }],
+    envVar: 'PENALTY_APPROVALS_TABLE',
+  },
+  /** Append-only audit trail of every penalty transition (who, when, why). */
+  penaltyAudit: {
+    id: 'penalty-audit',
+    partitionKey: { name: 'merchantId', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    envVar: 'PENALTY_AUDIT_TABLE',
+  },
+  /** The merchant registry: each merchant's own accounts, devices, instruments and addresses (`kind#value`). */
+  merchantIdentities: {
+    id: 'merchant-identities',
+    partitionKey: { name: 'merchantId', type: 'S' },
+    sortKey: { name: 'identity', type: 'S' },
+    envVar: 'MERCHANT_IDENTITIES_TABLE',
+  },
+  /** Devices, instruments and addresses each buyer was seen using (`kind#value`), for attribution. */
+  buyerLinks: {
+    id: 'buyer-identity-links',
+    partitionKey: { name: 'buyerId', type: 'S' },
+    sortKey: { name: 'identity', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    envVar: 'BUYER_LINKS_TABLE',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export const STREAMS = {

@@ -14,6 +14,7 @@ export const REASONS = {
   COUNTRY_MISMATCH: 'The IP, billing, issuer and shipping countries disagree.',
   ACCOUNT_TAKEOVER_PATTERN: 'An established account paying from a new device, instrument, address or country at once.',
   PRICE_GOUGING: 'The unit price exceeds the usual price of this item by more than the allowed ratio.',
+  DEGRADED_FAIL_CLOSED: 'The risk score answered without some of its features and the fail-closed policy raised the decision.',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof REASONS;

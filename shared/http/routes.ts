@@ -13,6 +13,7 @@ export interface HttpRoute {
 
 export const HTTP_ROUTES = [
   { routeKey: 'GET /v1/health', functionId: 'health', description: 'liveness, and the dependencies the deployment checks' },
+  { routeKey: 'POST /v1/risk-score', functionId: 'risk-score', description: 'checkout: score a candidate order before taking payment' },
 ] as const satisfies readonly HttpRoute[];
 
 export type FunctionId = (typeof HTTP_ROUTES)[number]['functionId'];

@@ -21,6 +21,12 @@ import { Random } from './random';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+/** The simulated shoppers live in Beijing time; the daily rhythm reads local hours. */
+export const LOCAL_OFFSET = 8 * HOUR;
+
+export function yuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
+}
 
 export interface Label {
   fraud: boolean;

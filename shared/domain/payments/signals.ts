@@ -37,11 +37,12 @@ export function paymentSignals(f: PaymentFeatures, rules: PaymentRules): Signal[
   const ct = rules.cardTesting;
   const probes = Math.max(f.smallDeclines1h.instrument ?? 0, f.smallDeclines1h.device ?? 0);
   const on = (f.smallDeclines1h.instrument ?? 0) >= (f.smallDeclines1h.device ?? 0) ? 'instrument' : 'device';
-  if (f.outcome === 'authorized' && f.amount >= ct.largeAmount && probes >= ct.minDeclines) {
+  // The cash-out: a large authorization, or a large order about to be paid (checkout, order.placed).
+  if (f.outcome !== 'declined' && f.amount >= ct.largeAmount && probes >= ct.minDeclines) {
     signals.push({
       code: 'CARD_TESTING_CASHOUT',
       weight: ct.weight,
-      detail: `authorization of ${money(f.amount, f.currency)} after ${probes} small declines on the same ${on} within an hour (threshold ${ct.minDeclines})`,
+      detail: `${f.outcome === 'authorized' ? 'authorization' : 'order'} of ${money(f.amount, f.currency)} after ${probes} small declines on the same ${on} within an hour (threshold ${ct.minDeclines})`,
     });
   }
   if (f.outcome === 'declined' && f.amount <= ct.smallAmount && probes >= ct.minDeclines) {

@@ -1,0 +1,31 @@
+/** Composition root of the risk-score Lambda. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { Redis } from 'ioredis';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
+import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
+import { RedisIdempotencyStore } from '../../shared/adapters/redis/idempotency';
+import { makeRiskScorer } from '../../shared/app/riskScore';
+import { defaultThresholds } from '../../shared/config';
+import { requireEnv } from '../../shared/lambda/env';
+import { TABLES } from '../../shared/resources';
+import { makeRiskScoreHandler } from './handler';
+
+const logger = new Logger({ serviceName: 'risk-score' });
+// Checkout waits on this function: fail fast and let the time budget and the degraded policy decide.
+const redis = new Redis(requireEnv('REDIS_URL'), { connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 0 });
+const config = new StaticConfigSource(defaultThresholds);
+
+export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = makeRiskScoreHandler({
+  log: logger,
+  idempotency: new RedisIdempotencyStore(redis),
+  idempotencyTtlSeconds: defaultThresholds.riskScore.idempotencyTtlSeconds,
+  score: makeRiskScorer({
+    features: createRedisFeatureStore(redis),
+    config,
+    decisions: new DynamoDecisionLog(createDocumentClient(), requireEnv(TABLES.decisions.envVar)),
+    log: logger,
+  }),
+});
