@@ -3,6 +3,7 @@
  * dead-letter queue. Kept apart from the functions so a code deploy can never replace or delete them.
  */
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,7 +31,12 @@ export interface RisklineStatefulResources {
   readonly featureStoreUrl: string;
   /** On-failure destination of the stream consumers' event source mappings. */
   readonly consumerDeadLetterQueue: sqs.IQueue;
+  /** Who people are: the issuer and audience of the JWTs the HTTP API accepts for `jwt` routes. */
+  readonly identity: { readonly issuer: string; readonly audience: readonly string[] };
 }
+
+/** Analyst roles (issue: trust-and-safety console); each is a Cognito group, carried in `cognito:groups`. */
+export const ANALYST_GROUPS = ['viewer', 'analyst', 'approver'] as const;
 
 export interface RisklineStatefulStackProps extends StackProps {
   /** Physical-name prefix shared with the local runtime (shared/resources.ts). */
@@ -47,6 +53,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
   readonly functionSecurityGroup: ec2.SecurityGroup;
   readonly featureStoreUrl: string;
   readonly consumerDeadLetterQueue: sqs.Queue;
+  readonly identity: { readonly issuer: string; readonly audience: readonly string[] };
 
   constructor(scope: Construct, id: string, props: RisklineStatefulStackProps) {
     super(scope, id, props);
@@ -74,12 +81,41 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
       // acted on while the records are still in the stream, and kept at least as long as the stream.
       retentionPeriod: Duration.days(14),
     });
+    this.identity = this.createIdentity(props.prefix);
     Validations.of(this.consumerDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the dead-letter destination (on-failure destination of the Kinesis event source mappings); ' +
         'nothing redrives from it, so it has no dead-letter queue of its own.',
     });
+  }
+
+  /**
+   * The people who call the API (trust-and-safety analysts, and merchants and buyers in development):
+   * a user pool with MFA and a strong password policy, one group per analyst role. A platform with its
+   * own identity provider points the JWT authorizer at it instead (the issuer is all the API needs).
+   */
+  private createIdentity(prefix: string): { issuer: string; audience: string[] } {
+    const pool = new cognito.UserPool(this, 'Users', {
+      userPoolName: `${prefix}-users`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'The Plus feature plan (threat protection) is a per-user cost left to the operator; every user must use MFA and a 14-character password instead.',
+    });
+    for (const group of ANALYST_GROUPS) {
+      new cognito.CfnUserPoolGroup(this, `Group${group[0]!.toUpperCase()}${group.slice(1)}`, { userPoolId: pool.userPoolId, groupName: group });
+    }
+    const client = pool.addClient('Console', { authFlows: { userSrp: true }, preventUserExistenceErrors: true, generateSecret: false });
+    return { issuer: `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, audience: [client.userPoolClientId] };
   }
 
   /**

@@ -5,6 +5,8 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { HTTP_ROUTES } from '../../shared/http/routes';
+import { RisklineHttpApi } from '../constructs/httpApi';
 import { RiskFunction } from '../constructs/riskFunction';
 import type { RisklineStatefulResources } from './stateful';
 
@@ -18,6 +20,7 @@ export interface RisklineStatelessStackProps extends StackProps {
 export class RisklineStatelessStack extends Stack {
   readonly orderStream: RiskFunction;
   readonly reviewStream: RiskFunction;
+  readonly httpApi: RisklineHttpApi;
 
   constructor(scope: Construct, id: string, props: RisklineStatelessStackProps) {
     super(scope, id, props);
@@ -48,6 +51,25 @@ export class RisklineStatelessStack extends Stack {
     this.reviewStream.consumeStream(resources.streams.reviews.stream, { onFailure: resources.consumerDeadLetterQueue });
 
     for (const consumer of [this.orderStream, this.reviewStream]) this.addConsumerAlarms(consumer);
+
+    // One HTTP API from the route table the local gateway serves too; each function's needs here.
+    this.httpApi = new RisklineHttpApi(this, 'Http', {
+      ...network,
+      routes: HTTP_ROUTES,
+      jwtIssuer: resources.identity.issuer,
+      jwtAudience: resources.identity.audience,
+      functions: {
+        health: { description: 'Riskline health: liveness of the HTTP API', memorySize: 256 },
+        'risk-score': {
+          description: 'Riskline risk score: checkout asks before taking payment (budgeted Redis reads, fail-open/closed)',
+          environment: { REDIS_URL: resources.featureStoreUrl },
+          tables: [[resources.tables.decisions, 'insert']],
+          // Checkout waits on it: fast, and a short timeout (the handler's own budget is 50 ms of features).
+          memorySize: 1_769,
+          timeout: Duration.seconds(3),
+        },
+      },
+    });
 
     // Anything here is a batch Lambda gave up on: its records must be replayed before the stream drops them.
     new cloudwatch.Alarm(this, 'ConsumerDeadLetterQueueAlarm', {

@@ -95,9 +95,12 @@ describe('stream consumers', () => {
   });
 });
 
+/** Every function of the stack: the stream consumers and one per HTTP functionId. */
+const allFunctions = () => CONSUMERS.length + Object.keys(riskline.stateless.httpApi.functions).length;
+
 describe('functions', () => {
   it('are all arm64 Node.js 22 with active tracing and source maps, in the VPC', () => {
-    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', CONSUMERS.length);
+    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', allFunctions());
     riskline.statelessTemplate.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
@@ -108,12 +111,12 @@ describe('functions', () => {
         VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [Match.anyValue()] },
         LoggingConfig: { LogGroup: Match.anyValue() },
       },
-      CONSUMERS.length,
+      allFunctions(),
     );
   });
 
-  it('keep logs for one month', () => {
-    riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, CONSUMERS.length);
+  it('keep logs for one month (each function, and the HTTP API access log)', () => {
+    riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, allFunctions() + 1);
   });
 
   it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: receives exactly its tables through their env vars', (_name, consumer) => {

@@ -16,6 +16,12 @@ beforeAll(() => {
 const EXPECTED_ACKNOWLEDGEMENTS = [
   'RisklineStateful/ConsumerDeadLetterQueue AwsSolutions-SQS3',
   'RisklineStateful/FeatureStore AwsSolutions-AEC6',
+  'RisklineStateful/Users AwsSolutions-COG8',
+  'RisklineStateless/Http/Api/GET--v1--health AwsSolutions-APIG4',
+  'RisklineStateless/Http/Health/Function AwsSolutions-L1',
+  'RisklineStateless/Http/Health/Role AwsSolutions-IAM5[Resource::*]',
+  'RisklineStateless/Http/RiskScore/Function AwsSolutions-L1',
+  'RisklineStateless/Http/RiskScore/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/OrderStream/Function AwsSolutions-L1',
   'RisklineStateless/OrderStream/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/ReviewStream/Function AwsSolutions-L1',
