@@ -11,6 +11,9 @@ import { parseArgs } from 'node:util';
 import { runReplay } from '../shared/app/replay';
 import { defaultThresholds } from '../shared/config';
 import { orderTraffic } from '../shared/sim/orderTraffic';
+import { benchConsumer } from './bench/consumer';
+import { benchRiskScore } from './bench/riskScore';
+import { probeRedis } from './bench/redisProbe';
 
 async function writeTraffic(path: string, events: number): Promise<number> {
   const out = createWriteStream(path);
@@ -49,13 +52,37 @@ async function benchReplay(events: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '500000' } } });
-  const events = Number(values.events);
-  if (!Number.isInteger(events) || events <= 0) throw new Error('--events must be a positive integer');
-  const result: Record<string, unknown> = {
-    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-    replay: await benchReplay(events),
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '500000' },
+      'consumer-events': { type: 'string', default: '100000' },
+      rps: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '20' },
+      only: { type: 'string' },
+    },
+  });
+  const number = (name: string, value: string | undefined) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+    return n;
   };
+  const events = number('events', values.events);
+  const only = values.only?.split(',');
+  const wanted = (name: string) => only === undefined || only.includes(name);
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = await probeRedis(redisUrl);
+  if (!redis.ok) console.error(`bench: ${redis.reason}; the consumer runs on the in-memory store and the risk-score benchmark is skipped`);
+
+  const result: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length } };
+  if (wanted('replay')) result.replay = await benchReplay(events);
+  if (wanted('consumer')) {
+    console.error('bench: order-stream consumer on Kinesis-shaped batches');
+    result.consumer = await benchConsumer({ events: number('consumer-events', values['consumer-events']), ...(redis.ok ? { redisUrl } : {}) });
+  }
+  if (wanted('riskScore') && redis.ok) {
+    console.error(`bench: risk score over loopback HTTP at ${values.rps} requests/s for ${values.seconds} s, then the constant-handler floor`);
+    result.riskScore = await benchRiskScore({ redisUrl, rate: number('rps', values.rps), seconds: number('seconds', values.seconds) });
+  }
   console.log(JSON.stringify(result));
 }
 

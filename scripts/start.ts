@@ -1,79 +1,78 @@
 /**
- * npm start: generates a small, labelled marketplace sample (ordinary shoppers plus brushing rings),
- * runs it through the real order-stream handler and domain code on embedded adapters, and prints what
- * was caught and why. The full local stack (dynalite, kinesalite, the HTTP gateway) builds on this.
+ * npm start: the whole pipeline on one machine. A seeded marketplace simulator's traffic goes onto
+ * Kinesis streams (kinesalite, in this process), the order and review consumers run through the
+ * event-source-mapping emulator with DynamoDB on dynalite, the HTTP API is served locally, and the
+ * run ends with what was caught per injected scenario and an HTML report. See shared/local/startRun.ts.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runReplay } from '../shared/app/replay';
-import { defaultThresholds } from '../shared/config';
-import type { Violation } from '../shared/domain/records';
-import { orderTraffic } from '../shared/sim/orderTraffic';
+import { runStart } from '../shared/local/startRun';
+import { DEFAULT_MARKETPLACE } from '../shared/sim/marketplace';
 
-const HELP = `usage: npm start [-- --orders N] [--seed N] [--out DIR]
-  --orders N   orders to generate (default 20000; each is 2 events)
-  --seed N     traffic seed, for a reproducible run (default 7)
-  --out DIR    where the run's files go (default out/start)`;
+/** Sized to finish in about two minutes on a 2-core machine (measured; see the README). */
+const DEFAULT_EVENTS = 20_000;
+
+const HELP = `usage: npm start [-- options]
+
+Runs a simulated marketplace through the real handlers on embedded AWS APIs (dynalite, kinesalite,
+an event-source-mapping emulator, a local HTTP API) and reports what was caught.
+
+  --events N    about N events of traffic, injected scenarios included (default ${DEFAULT_EVENTS})
+  --minutes N   event time the traffic spans (default ${DEFAULT_MARKETPLACE.minutes}: two days, for the daily rhythm)
+  --seed N      the same seed gives the same traffic (default ${DEFAULT_MARKETPLACE.seed})
+  --out DIR     where the report and the run's files go (default out/start)
+  --serve       keep the HTTP API and the report up after the run, until Ctrl-C
+  --port N      the HTTP API's port (default: any free loopback port)
+  -h, --help    this text
+
+Feature store: the Redis server at REDIS_URL when it is set and answers, otherwise in memory; the
+first line of output says which, and why.`;
+
+function integer(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer of at least ${min} (got ${value})`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      orders: { type: 'string', default: '20000' },
-      seed: { type: 'string', default: '7' },
-      out: { type: 'string', default: join('out', 'start') },
+      events: { type: 'string' },
+      minutes: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      serve: { type: 'boolean' },
+      port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) return console.log(HELP);
-  const orders = Number(values.orders);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(orders) || orders <= 0) throw new Error('--orders must be a positive integer');
-  if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
-
-  console.log('riskline: embedded run (in-memory feature store; no AWS, no Docker, no network)');
-  await mkdir(values.out, { recursive: true });
-  const input = join(values.out, 'events.jsonl');
-  const file = createWriteStream(input);
-  for (const event of orderTraffic({ seed, orders })) file.write(JSON.stringify(event) + '\n');
-  await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
-
-  const summary = await runReplay({
-    input,
-    outDir: values.out,
-    config: defaultThresholds,
-    onProgress: (p) => process.stdout.write(`\r  ${p.done}/${p.total} events, ${p.eventsPerSecond} events/s`),
-  });
-  process.stdout.write('\n');
-
-  const violations = (await readFile(join(values.out, 'violations.jsonl'), 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Violation);
-  console.log(`\n${summary.events} events (${summary.orders} order events, ${summary.reviews} review events, ${summary.rejected} rejected) in ${summary.elapsedMs} ms, ${summary.eventsPerSecond} events/s`);
-  console.log(`decisions: allow ${summary.decisions.allow}, review ${summary.decisions.review}, block ${summary.decisions.block}  (thresholds ${summary.configVersion})`);
-  if (summary.labels) {
-    const l = summary.labels;
-    console.log(`against the labels: precision ${l.precision}, recall ${l.recall} (tp ${l.tp}, fp ${l.fp}, fn ${l.fn})`);
+  if (values.help) {
+    console.log(HELP);
+    return;
   }
-  console.log(`\nfake_orders violations (order brushing): ${violations.length}`);
-  console.table(
-    violations.slice(0, 15).map((v) => ({
-      merchant: v.merchantId,
-      period: `${String(v.evidence.periodStart).slice(0, 16)} .. ${String(v.evidence.periodEnd).slice(11, 16)}`,
-      orders: v.evidence.orders,
-      buyers: v.evidence.distinctBuyers,
-      rate: v.evidence.concentrateRate,
-      suspicious: (v.evidence.suspiciousBuyerIds as string[]).join(' '),
-    })),
-  );
-  if (violations.length > 15) console.log(`  ... and ${violations.length - 15} more`);
-  console.log(`\nfiles: ${relative(process.cwd(), values.out)}/ (decisions, violations, merchants, rejected .jsonl; summary.json)`);
-  console.log(`replay them yourself: npm run replay -- --input ${input} --out out/replay`);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  const port = values.port === undefined ? undefined : integer('port', values.port, 0, 1);
+  await runStart({
+    events: integer('events', values.events, DEFAULT_EVENTS, 200),
+    minutes: integer('minutes', values.minutes, DEFAULT_MARKETPLACE.minutes, 60),
+    seed: integer('seed', values.seed, DEFAULT_MARKETPLACE.seed, Number.MIN_SAFE_INTEGER),
+    outDir: values.out ?? join('out', 'start'),
+    redisUrl: process.env.REDIS_URL,
+    serve: values.serve === true,
+    signal: stop.signal,
+    liveProgress: process.stdout.isTTY === true,
+    ...(port !== undefined ? { httpPort: port } : {}),
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(`start failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+main().then(
+  // Emulators and SDK clients may keep sockets alive a moment longer; the run is over.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -142,3 +142,20 @@ export const EVENT_SOURCE_DEFAULTS = {
   reportBatchItemFailures: true,
   parallelizationFactor: 1,
 } as const satisfies EventSourceSettings;
+
+/** The penalty workflow's Step Functions state machine and EventBridge bus (names derive from the prefix). */
+export const PENALTY_WORKFLOW = {
+  stateMachineId: 'penalty-workflow',
+  eventBusId: 'penalties',
+  /** Environment variables through which functions receive the state machine's ARN and the bus's name. */
+  stateMachineArnEnvVar: 'PENALTY_STATE_MACHINE_ARN',
+  eventBusEnvVar: 'PENALTY_EVENT_BUS',
+} as const;
+
+export function penaltyStateMachineName(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}-${PENALTY_WORKFLOW.stateMachineId}`;
+}
+
+export function penaltyEventBusName(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}-${PENALTY_WORKFLOW.eventBusId}`;
+}

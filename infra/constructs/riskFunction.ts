@@ -20,7 +20,13 @@ import type { DefinedTable } from './definitions';
  * What a function may do with a table. The stream consumers only insert (conditional PutItem for
  * idempotency, BatchWriteItem for quarantine), so `insert` grants exactly that and nothing on indexes.
  */
-export type TableAccess = 'insert' | 'read' | 'readWrite';
+export type TableAccess = 'insert' | 'read' | 'readWrite' | TableActions;
+
+/** Exactly these actions, on the table and (only if named) on these indexes: no `/index/*` wildcard. */
+export interface TableActions {
+  readonly actions: readonly string[];
+  readonly indexes?: readonly string[];
+}
 
 const INSERT_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'];
 
@@ -31,9 +37,10 @@ export interface RiskFunctionProps {
   /** Handler module relative to the repository root; it must export `handler`. */
   readonly entry: string;
   readonly description: string;
-  readonly vpc: ec2.IVpc;
-  readonly vpcSubnets: ec2.SubnetSelection;
-  readonly securityGroup: ec2.ISecurityGroup;
+  /** Omitted (with the subnets and security group) for a function that needs nothing inside the VPC. */
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroup?: ec2.ISecurityGroup;
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 512 */
   readonly memorySize?: number;
@@ -53,6 +60,7 @@ export class RiskFunction extends Construct {
     super(scope, id);
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    const inVpc = props.vpc !== undefined;
 
     // An explicit role instead of the AWS-managed execution policies: logs are scoped to this
     // function's log group rather than every log group in the account.
@@ -68,27 +76,33 @@ export class RiskFunction extends Construct {
               resources: [logGroup.logGroupArn],
             }),
             // The actions of AWSLambdaVPCAccessExecutionRole; EC2 gives them no useful resource scope.
-            new iam.PolicyStatement({
-              sid: 'VpcNetworkInterfaces',
-              actions: [
-                'ec2:CreateNetworkInterface',
-                'ec2:DescribeNetworkInterfaces',
-                'ec2:DescribeSubnets',
-                'ec2:DeleteNetworkInterface',
-                'ec2:AssignPrivateIpAddresses',
-                'ec2:UnassignPrivateIpAddresses',
-              ],
-              resources: ['*'],
-            }),
+            ...(inVpc
+              ? [
+                  new iam.PolicyStatement({
+                    sid: 'VpcNetworkInterfaces',
+                    actions: [
+                      'ec2:CreateNetworkInterface',
+                      'ec2:DescribeNetworkInterfaces',
+                      'ec2:DescribeSubnets',
+                      'ec2:DeleteNetworkInterface',
+                      'ec2:AssignPrivateIpAddresses',
+                      'ec2:UnassignPrivateIpAddresses',
+                    ],
+                    resources: ['*'],
+                  }),
+                ]
+              : []),
           ],
         }),
       },
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Two statements need Resource "*": the ENI actions Lambda uses to attach the function to the VPC (the same actions ' +
-        'as AWSLambdaVPCAccessExecutionRole) and xray:PutTraceSegments/PutTelemetryRecords, which support no resource scoping.',
+      reason: inVpc
+        ? 'Two statements need Resource "*": the ENI actions Lambda uses to attach the function to the VPC (the same actions ' +
+          'as AWSLambdaVPCAccessExecutionRole) and xray:PutTraceSegments/PutTelemetryRecords, which support no resource scoping.'
+        : 'One statement needs Resource "*": xray:PutTraceSegments/PutTelemetryRecords for active tracing, which support no ' +
+          'resource scoping (the function is outside the VPC, so it has no ENI actions).',
     });
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -106,7 +120,7 @@ export class RiskFunction extends Construct {
       role,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
-      securityGroups: [props.securityGroup],
+      securityGroups: props.securityGroup === undefined ? undefined : [props.securityGroup],
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
@@ -146,6 +160,12 @@ export class RiskFunction extends Construct {
       case 'readWrite':
         table.grantReadWriteData(this.function);
         break;
+      default:
+        iam.Grant.addToPrincipal({
+          grantee: this.function,
+          actions: [...access.actions],
+          resourceArns: [table.tableArn, ...(access.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`)],
+        });
     }
   }
 

@@ -102,6 +102,13 @@ export interface SetProbe {
   countSince: readonly number[];
   /** Overrides the query's ttlMs for this set (e.g. months of familiar devices, days of counts). */
   ttlMs?: number;
+  /** Whether to report if the member was already in the set (costs a lookup). Default false. */
+  checkKnown?: boolean;
+  /**
+   * Whether this add also drops members older than the TTL. Trimming is amortised: callers ask for
+   * it on a share of adds (the key's TTL still bounds an idle set). Default true.
+   */
+  trim?: boolean;
 }
 
 export interface SetQuery {
@@ -114,7 +121,7 @@ export interface SetQuery {
 }
 
 export interface SetAnswer {
-  /** Per probe: whether the member was in the set before this query, and the counts. */
+  /** Per probe: whether the member was in the set before this query (false unless checkKnown), and the counts. */
   probes: { known: boolean; counts: number[] }[];
 }
 

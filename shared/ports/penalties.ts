@@ -89,10 +89,22 @@ export interface BuyerIdentityLinks {
   linksOf(buyerIds: readonly string[]): Promise<Map<string, BuyerIdentities>>;
 }
 
+/** A severe step that waits for an analyst: what the approval execution starts with. */
+export interface AwaitApproval {
+  approvalId: string;
+  merchantId: string;
+  kind: StepKind;
+  reasonCode: string;
+  reason: string;
+  requestedAt: string;
+}
+
 /** Starts and resumes penalty workflow executions (Step Functions in AWS, in-process locally). */
 export interface PenaltyExecutions {
-  /** Starts an execution for one event; idempotent by the event's key. */
+  /** Starts an execution that applies one event; idempotent by the event's key. */
   start(merchantId: string, event: PenaltyEventInput): Promise<void>;
+  /** Starts the execution that waits for an analyst's decision on the approval; idempotent by approvalId. */
+  awaitApproval(approval: AwaitApproval): Promise<void>;
   /** Resumes the execution waiting on `taskToken` with the analyst's decision; ConflictError if it no longer waits. */
   resume(taskToken: string, event: PenaltyEventInput): Promise<void>;
 }

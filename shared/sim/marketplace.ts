@@ -64,11 +64,15 @@ export interface ScenarioInstance {
   instrumentIds: string[];
   orderIds: string[];
   reviewIds: string[];
+  /** The numbers that make it what it is (prices, counts, countries), for people and tests. */
+  details: Record<string, string | number>;
   /** Events of this scenario in the traffic (within the run's span). */
   events: number;
 }
 
+/** The shape of an emergency in the thresholds document (rules.priceGouging.emergencies), plus a name. */
 export interface Emergency {
+  id: string;
   name: string;
   categories: string[];
   regions: string[];
@@ -155,7 +159,7 @@ export interface ScenarioHandle {
   order(spec: OrderSpec): void;
   /** Adds one event (a review not tied to an order, say). */
   event(timed: TimedEvent): void;
-  setSummary(summary: string): void;
+  setSummary(summary: string, details?: Record<string, string | number>): void;
 }
 
 export class Marketplace {
@@ -194,6 +198,7 @@ export class Marketplace {
     // The emergency is declared two fifths into the run, on the hour.
     const declaredMs = Math.ceil((this.startMs + 0.4 * (this.endMs - this.startMs)) / HOUR) * HOUR;
     this.emergency = {
+      id: `sim-typhoon-${new Date(declaredMs).toISOString().slice(0, 10)}`,
       name: 'Typhoon emergency: essential goods under price supervision',
       categories: [...ESSENTIAL_CATEGORIES],
       regions: ['CN'],
@@ -381,6 +386,7 @@ export class Marketplace {
             instrumentIds: [],
             orderIds: [],
             reviewIds: [],
+            details: {},
             events: 0,
           },
           startMs: Number.POSITIVE_INFINITY,
@@ -413,25 +419,26 @@ export class Marketplace {
           event(timed) {
             self.schedule([timed], state);
           },
-          setSummary(summary) {
+          setSummary(summary, details = {}) {
             state.info.summary = summary;
+            state.info.details = details;
           },
         };
       },
       reserveMerchant(filter = () => true, rank = 'any') {
-        const free = world.merchants.filter((m) => !this.reservedMerchants.has(m.id));
+        const free = world.merchants.filter((m) => !self.reservedMerchants.has(m.id));
         const ranked = rank === 'popular' ? free.slice(0, Math.max(5, Math.ceil(free.length * 0.2))) : rank === 'small' ? free.slice(Math.floor(free.length / 2)) : free;
         const candidates = ranked.filter(filter);
         const merchant = rnd.pick(candidates.length > 0 ? candidates : ranked.length > 0 ? ranked : free);
         if (merchant === undefined) throw new Error('the marketplace ran out of shops for its scenarios; raise --events');
-        this.reservedMerchants.add(merchant.id);
+        self.reservedMerchants.add(merchant.id);
         return merchant;
       },
       reserveBuyer() {
         const pool = established();
         if (pool.length === 0) throw new Error('the marketplace ran out of established buyers for its scenarios; raise --events');
         const buyer = rnd.pick(pool);
-        this.reservedBuyers.add(buyer.id);
+        self.reservedBuyers.add(buyer.id);
         return buyer;
       },
       crowd(n) {

@@ -105,7 +105,7 @@ export function describeFeatureStoreContract(adapter: string, make: () => Promis
 
     it('counts set members by time, adds idempotently, and says whether a member was known before', async () => {
       const store = await make();
-      const probe = (member: string, add = true) => ({ key: 'device:d1:buyers', member, add, countSince: [0, 1_500] });
+      const probe = (member: string, add = true) => ({ key: 'device:d1:buyers', member, add, countSince: [0, 1_500], checkKnown: true });
       const q = (atMs: number, ...probes: ReturnType<typeof probe>[]) => ({ atMs, record: true, probes, ttlMs: 10_000 });
 
       const answers = await store.sets.run([q(1_000, probe('b1')), q(2_000, probe('b2')), q(2_500, probe('b1'))]);
@@ -134,6 +134,18 @@ export function describeFeatureStoreContract(adapter: string, make: () => Promis
       expect(first!.probes[0]!.counts).toEqual([1]);
       expect(second!.probes[0]!.counts).toEqual([2]);
       expect(later!.probes[0]!.counts).toEqual([2]); // e1 (1,000) fell out of the 5,000 ms TTL at 7,000
+    });
+
+    it('trims only when asked, and reports known only when asked', async () => {
+      const store = await make();
+      const probe = (member: string, trim: boolean) => ({ key: 'buyer:b1:devices', member, add: true, countSince: [Number.NEGATIVE_INFINITY], trim });
+
+      await store.sets.run([{ atMs: 1_000, record: true, probes: [probe('d1', true)], ttlMs: 5_000 }]);
+      const [untrimmed] = await store.sets.run([{ atMs: 9_000, record: true, probes: [probe('d2', false)], ttlMs: 5_000 }]);
+      const [trimmed] = await store.sets.run([{ atMs: 9_500, record: true, probes: [probe('d1', true)], ttlMs: 5_000 }]);
+
+      expect(untrimmed!.probes[0]).toEqual({ known: false, counts: [2] });
+      expect(trimmed!.probes[0]).toEqual({ known: false, counts: [2] }); // d1 re-added at 9,500; nothing older than 4,500 left
     });
 
     it('keeps price histograms and counts an observation once', async () => {

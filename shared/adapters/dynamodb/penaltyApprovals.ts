@@ -5,7 +5,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { asDependency } from '../../errors';
 import type { ApprovalRecord, ApprovalStatus, PenaltyApprovals } from '../../ports/penalties';
-import { isConditionalCheckFailed } from './conditions';
+import { unlessConditionFails } from './conditions';
 import { queryAll } from './query';
 
 // STATUS is a DynamoDB reserved word.
@@ -18,8 +18,9 @@ export class DynamoPenaltyApprovals implements PenaltyApprovals {
   ) {}
 
   async put(record: ApprovalRecord): Promise<void> {
-    try {
-      await asDependency('dynamodb', () =>
+    // A failed condition means it was already decided: a late retry of the wait must not reopen it.
+    await asDependency('dynamodb', () =>
+      unlessConditionFails(
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
@@ -29,11 +30,8 @@ export class DynamoPenaltyApprovals implements PenaltyApprovals {
             ExpressionAttributeValues: { ':pending': 'pending' },
           }),
         ),
-      );
-    } catch (error) {
-      // Already decided: a late retry of the wait must not reopen it.
-      if (!isConditionalCheckFailed((error as { cause?: unknown }).cause ?? error)) throw error;
-    }
+      ),
+    );
   }
 
   async get(approvalId: string): Promise<ApprovalRecord | null> {
@@ -44,8 +42,8 @@ export class DynamoPenaltyApprovals implements PenaltyApprovals {
   }
 
   async settle(approvalId: string, status: Exclude<ApprovalStatus, 'pending'>, by: string, at: string): Promise<boolean> {
-    try {
-      await asDependency('dynamodb', () =>
+    return asDependency('dynamodb', () =>
+      unlessConditionFails(
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -56,12 +54,8 @@ export class DynamoPenaltyApprovals implements PenaltyApprovals {
             ExpressionAttributeValues: { ':status': status, ':by': by, ':at': at, ':pending': 'pending' },
           }),
         ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed((error as { cause?: unknown }).cause ?? error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async pending(limit: number): Promise<ApprovalRecord[]> {

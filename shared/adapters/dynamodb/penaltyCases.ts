@@ -8,7 +8,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { MerchantPenaltyStateSchema, type PenaltyEffect } from '../../domain/penalties/state';
 import { asDependency } from '../../errors';
 import type { PenaltyCaseRecord, PenaltyCases } from '../../ports/penalties';
-import { isConditionalCheckFailed } from './conditions';
+import { unlessConditionFails } from './conditions';
 import { queryAll } from './query';
 
 const BLACKLISTED = 'blacklisted';
@@ -28,8 +28,8 @@ export class DynamoPenaltyCases implements PenaltyCases {
 
   async save(record: PenaltyCaseRecord): Promise<boolean> {
     const first = record.version === 1;
-    try {
-      await asDependency('dynamodb', () =>
+    return asDependency('dynamodb', () =>
+      unlessConditionFails(
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
@@ -47,17 +47,14 @@ export class DynamoPenaltyCases implements PenaltyCases {
             ExpressionAttributeValues: first ? undefined : { ':previous': record.version - 1 },
           }),
         ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed((error as { cause?: unknown }).cause ?? error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async clearOutbox(merchantId: string, version: number): Promise<void> {
-    try {
-      await asDependency('dynamodb', () =>
+    // A failed condition means the case moved on: the newer version's writer delivered this outbox first.
+    await asDependency('dynamodb', () =>
+      unlessConditionFails(
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -67,11 +64,8 @@ export class DynamoPenaltyCases implements PenaltyCases {
             ExpressionAttributeValues: { ':empty': [], ':version': version },
           }),
         ),
-      );
-    } catch (error) {
-      // The case moved on: the newer version's writer delivered this outbox before its own.
-      if (!isConditionalCheckFailed((error as { cause?: unknown }).cause ?? error)) throw error;
-    }
+      ),
+    );
   }
 
   async blacklisted(): Promise<PenaltyCaseRecord[]> {

@@ -47,14 +47,14 @@ export class MemoryWindowedSets implements WindowedSets {
     return queries.map((q) => ({
       probes: q.probes.map((p) => {
         let set = this.sets.get(p.key);
-        const known = set?.scores.has(p.member) ?? false;
+        const known = p.checkKnown === true && (set?.scores.has(p.member) ?? false);
         if (q.record && p.add) {
           if (!set) {
             set = new ScoredSet();
             this.sets.set(p.key, set);
           }
           set.addLatest(p.member, q.atMs);
-          set.trimBefore(q.atMs - (p.ttlMs ?? q.ttlMs));
+          if (p.trim !== false) set.trimBefore(q.atMs - (p.ttlMs ?? q.ttlMs));
         }
         return { known, counts: p.countSince.map((since) => set?.countSince(since) ?? 0) };
       }),

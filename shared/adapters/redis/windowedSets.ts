@@ -11,16 +11,17 @@ local out = {}
 local a = 3
 for i, key in ipairs(KEYS) do
   local member = ARGV[a]
-  local add = ARGV[a + 1]
+  local flags = ARGV[a + 1]
   local ttl = ARGV[a + 2]
   local trimBefore = ARGV[a + 3]
   local n = tonumber(ARGV[a + 4])
   a = a + 5
+  -- flags: [1] add, [2] check known, [3] trim
   local known = 0
-  if redis.call('ZSCORE', key, member) then known = 1 end
-  if ARGV[1] == '1' and add == '1' then
+  if string.sub(flags, 2, 2) == '1' and redis.call('ZSCORE', key, member) then known = 1 end
+  if ARGV[1] == '1' and string.sub(flags, 1, 1) == '1' then
     redis.call('ZADD', key, 'GT', ARGV[2], member)
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. trimBefore)
+    if string.sub(flags, 3, 3) == '1' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. trimBefore) end
     redis.call('PEXPIRE', key, ttl)
   end
   local res = {known}
@@ -64,7 +65,8 @@ export class RedisWindowedSets implements WindowedSets {
       const args = [q.record ? '1' : '0', String(q.atMs)];
       for (const probe of q.probes) {
         const ttlMs = probe.ttlMs ?? q.ttlMs;
-        args.push(probe.member, probe.add ? '1' : '0', String(ttlMs), String(q.atMs - ttlMs), String(probe.countSince.length), ...probe.countSince.map(String));
+        const flags = `${probe.add ? 1 : 0}${probe.checkKnown ? 1 : 0}${probe.trim === false ? 0 : 1}`;
+        args.push(probe.member, flags, String(ttlMs), String(q.atMs - ttlMs), String(probe.countSince.length), ...probe.countSince.map(String));
       }
       p.rlSetQuery(keys.length, ...keys, ...args);
     }

@@ -24,7 +24,7 @@ export const VELOCITY_ENTITIES = ['instrument', 'device', 'ip', 'buyer', 'addres
 export type VelocityEntity = (typeof VELOCITY_ENTITIES)[number];
 
 export interface Velocity {
-  /** counts[entity] = [1h, 24h, 7d] per outcome, this payment included; absent entity: no key. */
+  /** With `allCounts`: counts[entity] = [1h, 24h, 7d] per outcome, this payment included; absent entity: no key. */
   counts: Partial<Record<VelocityEntity, { authorized: number[]; declined: number[] }>>;
   features: PaymentFeatures;
 }
@@ -50,15 +50,32 @@ interface Plan {
   read: (answer: SetAnswer) => Velocity;
 }
 
-/** Builds the one set query a payment needs and the function that reads its answer into features. */
-export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRules, record: boolean): Plan {
+/** Trim each set on about one add in TRIM_EVERY (chosen by the event id, so replays trim alike). */
+const TRIM_EVERY = 8;
+
+function sampledTrim(eventId: string): boolean {
+  let h = 0;
+  for (let i = 0; i < eventId.length; i++) h = (h * 31 + eventId.charCodeAt(i)) | 0;
+  return (h & (TRIM_EVERY - 1)) === 0;
+}
+
+/**
+ * Builds the one set query a payment needs and the function that reads its answer into features.
+ * Every payment is recorded per entity and outcome; the 1 h / 24 h / 7 d counts of all of them are
+ * read only with `allCounts` (an analyst's feature view), while scoring reads just what its signals
+ * use, which keeps the feature store's work per event small.
+ */
+export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRules, record: boolean, allCounts = false): Plan {
   const outcome = outcomeOf(event);
   const recording = record && outcome !== undefined;
   const ids = entityIds(event);
-  const since = WINDOWS.map((w) => atMs - w);
+  const since = allCounts ? WINDOWS.map((w) => atMs - w) : [];
+  const trim = sampledTrim(event.eventId);
   const probes: SetProbe[] = [];
   const index: Record<string, number> = {};
   const probe = (name: string, p: SetProbe) => {
+    // A probe that adds nothing, counts nothing and asks nothing would only cost the store a lookup.
+    if (!(p.add && recording) && p.countSince.length === 0 && !p.checkKnown) return;
     index[name] = probes.length;
     probes.push(p);
   };
@@ -66,25 +83,27 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
     const id = ids[entity];
     if (id === undefined) continue;
     for (const o of ['authorized', 'declined'] as const) {
-      probe(`${entity}:${o}`, { key: `pay:${entity}:${id}:${o}`, member: event.eventId, add: recording && outcome === o, countSince: since });
+      probe(`${entity}:${o}`, { key: `pay:${entity}:${id}:${o}`, member: event.eventId, add: recording && outcome === o, countSince: since, trim });
     }
   }
   const small = recording && outcome === 'declined' && event.amount <= rules.cardTesting.smallAmount;
   for (const entity of ['instrument', 'device'] as const) {
     const id = ids[entity];
-    if (id !== undefined) probe(`${entity}:small`, { key: `pay:${entity}:${id}:declined_small`, member: event.eventId, add: small, countSince: [atMs - HOUR] });
+    if (id !== undefined) probe(`${entity}:small`, { key: `pay:${entity}:${id}:declined_small`, member: event.eventId, add: small, countSince: [atMs - HOUR], trim });
   }
   const week = [atMs - WINDOWS[2]];
-  if (ids.device) probe('device:buyers', { key: `pay:device:${ids.device}:buyers`, member: event.buyer.id, add: recording, countSince: week });
+  if (ids.device) probe('device:buyers', { key: `pay:device:${ids.device}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim });
   if (ids.instrument) {
-    probe('instrument:buyers', { key: `pay:instrument:${ids.instrument}:buyers`, member: event.buyer.id, add: recording, countSince: week });
+    probe('instrument:buyers', { key: `pay:instrument:${ids.instrument}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim });
   }
   // Familiarity: learnt from authorizations only. countSince [-inf] tells whether the account has any history.
   const familiar = recording && outcome === 'authorized';
   const ever = [Number.NEGATIVE_INFINITY];
   const buyer = event.buyer.id;
   const familiarProbe = (name: string, member: string | undefined) => {
-    if (member !== undefined) probe(`known:${name}`, { key: `pay:buyer:${buyer}:${name}`, member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS });
+    if (member !== undefined) {
+      probe(`known:${name}`, { key: `pay:buyer:${buyer}:${name}`, member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS, checkKnown: true, trim });
+    }
   };
   familiarProbe('devices', ids.device);
   familiarProbe('instruments', ids.instrument);
@@ -98,7 +117,7 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
     for (const entity of VELOCITY_ENTITIES) {
       const a = at(`${entity}:authorized`);
       const d = at(`${entity}:declined`);
-      if (a && d) counts[entity] = { authorized: a.counts, declined: d.counts };
+      if (a && d && allCounts) counts[entity] = { authorized: a.counts, declined: d.counts };
     }
     const isNew = (name: string): boolean | null => {
       const p = at(`known:${name}`);

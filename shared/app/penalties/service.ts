@@ -1,28 +1,21 @@
 /**
- * The penalty workflow's application service: what one Task of the workflow does. `transition`
- * loads the merchant's case, runs the pure state machine (shared/domain/penalties/machine.ts), stores
- * the new state together with its effects (the outbox) under optimistic concurrency, then delivers
- * the effects (audit entries, notices, released approvals). `hold` records a severe step's approval
- * with the task token of the execution that waits for it.
+ * The penalty workflow's application service: what the Task states of the workflow do.
+ *
+ * `transition` loads the merchant's case, runs the pure state machine (shared/domain/penalties/
+ * machine.ts), stores the new state together with its effects (the outbox) under optimistic
+ * concurrency, then delivers the effects: audit entries, notices, an approval execution for each
+ * severe step that must wait, the release of approvals an appeal cancelled. `hold` is the body of the
+ * wait state: it records the approval with the task token of the execution that waits for it.
  *
  * The Step Functions Lambda (functions/penalty-workflow) and the local runtime (./localWorkflow.ts)
- * both call exactly these two functions; only the adapters differ.
+ * call exactly these functions; only the adapters differ.
  */
 import { z } from 'zod';
 import { buyersInEvidence, linkEvidence, type LinkEvidence } from '../../domain/penalties/attribution';
 import { creditScore } from '../../domain/penalties/credit';
 import { SYSTEM, transition } from '../../domain/penalties/machine';
 import type { PenaltyPolicy } from '../../domain/penalties/policy';
-import {
-  PenaltyEventSchema,
-  StepKindSchema,
-  eventKey,
-  initialState,
-  type AuditEntry,
-  type MerchantPenaltyState,
-  type Notice,
-  type PenaltyEvent,
-} from '../../domain/penalties/state';
+import { PenaltyEventSchema, StepKindSchema, initialState, type AuditEntry, type MerchantPenaltyState, type Notice, type PenaltyEvent } from '../../domain/penalties/state';
 import { formatIssues } from '../../contracts/decode';
 import { ConflictError, ValidationError } from '../../errors';
 import type { ConfigSource } from '../../ports';
@@ -39,9 +32,6 @@ import type {
 
 const MAX_ATTEMPTS = 8;
 
-export const WorkflowInputSchema = z.object({ merchantId: z.string().min(1), event: PenaltyEventSchema });
-export type WorkflowInput = z.input<typeof WorkflowInputSchema>;
-
 export const AwaitApprovalSchema = z.object({
   approvalId: z.string().min(1),
   merchantId: z.string().min(1),
@@ -50,15 +40,19 @@ export const AwaitApprovalSchema = z.object({
   reason: z.string(),
   requestedAt: z.string(),
 });
-export type AwaitApproval = z.infer<typeof AwaitApprovalSchema>;
+
+/** What a workflow execution starts with: an event to apply, or an approval to wait for. */
+export const TransitionInputSchema = z.object({ merchantId: z.string().min(1), event: PenaltyEventSchema });
+export type TransitionInput = z.input<typeof TransitionInputSchema>;
+export const ExecutionInputSchema = z.union([TransitionInputSchema, z.object({ merchantId: z.string().min(1), approval: AwaitApprovalSchema })]);
+export type ExecutionInput = z.input<typeof ExecutionInputSchema>;
 
 export const HoldInputSchema = z.object({ merchantId: z.string().min(1), approval: AwaitApprovalSchema, taskToken: z.string().min(1) });
 export type HoldInput = z.infer<typeof HoldInputSchema>;
 
-/** What the Transition task returns to the state machine: present `awaitApproval` sends it to the wait state. */
 export interface TransitionOutput {
   merchantId: string;
-  awaitApproval?: AwaitApproval;
+  /** Why nothing changed (a duplicate, a stale decision), when nothing did. */
   ignored?: string;
 }
 
@@ -70,16 +64,13 @@ export interface PenaltyServiceDeps {
   registry: MerchantRegistry;
   buyerLinks: BuyerIdentityLinks;
   config: ConfigSource;
-  /** Releases executions that wait on approvals the case no longer needs (an upheld appeal cancelled them). */
-  tasks?: Pick<PenaltyExecutions, 'resume'>;
+  /** Starts approval executions and releases those an upheld appeal cancelled. */
+  executions: Pick<PenaltyExecutions, 'awaitApproval' | 'resume'>;
 }
 
 export interface PenaltyService {
-  transition(input: WorkflowInput): Promise<TransitionOutput>;
+  transition(input: TransitionInput): Promise<TransitionOutput>;
   hold(input: HoldInput): Promise<void>;
-  /** The case as stored, or a fresh one; with the credit score at `nowMs`. */
-  view(merchantId: string, nowMs: number): Promise<{ state: MerchantPenaltyState; creditScore: number; version: number }>;
-  policy(): Promise<PenaltyPolicy>;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
@@ -113,6 +104,15 @@ export function createPenaltyService(deps: PenaltyServiceDeps): PenaltyService {
     return linkEvidence(v.evidence, merchant, buyers);
   }
 
+  async function release(taskToken: string, event: PenaltyEvent): Promise<void> {
+    try {
+      await deps.executions.resume(taskToken, event);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
+  /** Delivers the outbox of a stored version; every step is idempotent, so a redelivery is harmless. */
   async function deliver(record: PenaltyCaseRecord): Promise<void> {
     const audit: AuditEntry[] = [];
     const notices: Notice[] = [];
@@ -122,9 +122,15 @@ export function createPenaltyService(deps: PenaltyServiceDeps): PenaltyService {
     }
     if (audit.length > 0) await deps.audit.append(audit);
     if (notices.length > 0) await deps.notices.publish(notices);
+    for (const effect of record.outbox) {
+      if (effect.type === 'ApprovalRequested') {
+        const a = effect.approval;
+        await deps.executions.awaitApproval({ approvalId: a.approvalId, merchantId: effect.merchantId, kind: a.kind, reasonCode: a.reasonCode, reason: a.reason, requestedAt: a.requestedAt });
+      }
+    }
     await deps.cases.clearOutbox(record.state.merchantId, record.version);
-    // Last, after the outbox is cleared: releasing runs the waiting execution, which loads this case.
-    // If this fails the waiting execution still ends, at the approval timeout, as an expired approval.
+    // Last, once the outbox is cleared: a released execution runs a transition on this case. If this
+    // fails, the waiting execution still ends, at the approval timeout, as an approval no longer pending.
     for (const effect of record.outbox) {
       if (effect.type !== 'ApprovalCancelled') continue;
       const approval = await deps.approvals.get(effect.approvalId);
@@ -134,30 +140,19 @@ export function createPenaltyService(deps: PenaltyServiceDeps): PenaltyService {
     }
   }
 
-  async function release(taskToken: string, event: PenaltyEvent): Promise<void> {
-    try {
-      await deps.tasks?.resume(taskToken, event);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-    }
-  }
-
   return {
-    policy,
-
     async transition(raw) {
-      const input = parseWith(WorkflowInputSchema, raw, 'penalty workflow input');
-      const { merchantId, event } = input;
+      const { merchantId, event } = parseWith(TransitionInputSchema, raw, 'penalty workflow input');
       const p = await policy();
-      const key = eventKey(event);
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const stored = await deps.cases.load(merchantId);
+        // A previous run stored this version and stopped before delivering its effects: finish its work first.
         if (stored !== null && stored.outbox.length > 0) await deliver(stored);
         const state = stored?.state ?? initialState(merchantId);
         const links = await linksFor(state, event, p);
         const enriched: PenaltyEvent = links === undefined || event.type !== 'ViolationRecorded' ? event : { ...event, links };
         const result = transition(state, enriched, p);
-        if (result.effects.length === 0) return output(merchantId, result.state, key, result.ignored);
+        if (result.effects.length === 0) return { merchantId, ...(result.ignored === undefined ? {} : { ignored: result.ignored }) };
         const atMs = eventTimeMs(event);
         const record: PenaltyCaseRecord = {
           state: result.state,
@@ -168,7 +163,7 @@ export function createPenaltyService(deps: PenaltyServiceDeps): PenaltyService {
         };
         if (!(await deps.cases.save(record))) continue;
         await deliver(record);
-        return output(merchantId, record.state, key);
+        return { merchantId };
       }
       throw new ConflictError(`penalty case of ${merchantId} kept changing under concurrent transitions`);
     },
@@ -176,30 +171,12 @@ export function createPenaltyService(deps: PenaltyServiceDeps): PenaltyService {
     async hold(raw) {
       const { merchantId, approval, taskToken } = parseWith(HoldInputSchema, raw, 'penalty hold input');
       const stored = await deps.cases.load(merchantId);
-      if (stored?.state.pending?.approvalId !== approval.approvalId) {
+      if (!stored?.state.pending.some((p) => p.approvalId === approval.approvalId)) {
         // Cancelled before the wait began: end the wait now rather than at the timeout.
         await release(taskToken, { type: 'ApprovalRejected', approvalId: approval.approvalId, by: SYSTEM, at: approval.requestedAt, note: 'no longer pending' });
         return;
       }
       await deps.approvals.put({ ...approval, taskToken, status: 'pending' });
     },
-
-    async view(merchantId, nowMs) {
-      const p = await policy();
-      const stored = await deps.cases.load(merchantId);
-      const state = stored?.state ?? initialState(merchantId);
-      return { state, creditScore: creditOf(state, nowMs, p), version: stored?.version ?? 0 };
-    },
   };
-}
-
-function output(merchantId: string, state: MerchantPenaltyState, key: string, ignored?: string): TransitionOutput {
-  const pending = state.pending;
-  // The execution that carried the event which asked for the approval is the one that waits for it,
-  // also when it is retried after a crash (the event is then a duplicate, the pending approval is its).
-  const awaitApproval =
-    pending !== null && pending.causeKey === key
-      ? { approvalId: pending.approvalId, merchantId, kind: pending.kind, reasonCode: pending.reasonCode, reason: pending.reason, requestedAt: pending.requestedAt }
-      : undefined;
-  return { merchantId, ...(awaitApproval ? { awaitApproval } : {}), ...(ignored !== undefined ? { ignored } : {}) };
 }

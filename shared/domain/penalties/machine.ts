@@ -9,7 +9,7 @@
  * synthesized ASL through an interpreter and compares the effects).
  *
  * Time comes from the events (event time), never from a clock. Every event is idempotent by its key
- * (`eventKey`): a violation already counted, an approval already decided, an appeal already filed
+ * (`eventKey` in ./state.ts): a violation already counted, an approval already decided, an appeal already filed
  * change nothing the second time.
  */
 import { stableId } from '../ids';
@@ -18,7 +18,7 @@ import { entitlement, type CountedStrike } from './ladder';
 import { DAY_MS, PENALTY_LEVELS, isPenaltyLevel, levelIndex, type PenaltyPolicy } from './policy';
 import { appealMessage, appliedMessage, reversedMessage, stepName } from './reasons';
 import {
-  eventKey,
+  trackOf,
   type AppliedStep,
   type MerchantPenaltyState,
   type Notice,
@@ -26,6 +26,7 @@ import {
   type PenaltyEvent,
   type PendingApproval,
   type StepKind,
+  type Track,
   type TrackedViolation,
 } from './state';
 
@@ -51,7 +52,7 @@ export function precondition(state: MerchantPenaltyState, event: PenaltyEvent, p
     case 'ApprovalGranted':
     case 'ApprovalRejected':
     case 'ApprovalExpired':
-      if (state.pending?.approvalId !== event.approvalId) return { ok: false, kind: 'conflict', message: `approval ${event.approvalId} is not pending` };
+      if (!state.pending.some((p) => p.approvalId === event.approvalId)) return { ok: false, kind: 'conflict', message: `approval ${event.approvalId} is not pending` };
       return { ok: true };
     case 'AppealFiled': {
       const step = state.steps.find((s) => s.stepId === event.stepId);
@@ -98,14 +99,12 @@ class Move {
   run(event: PenaltyEvent): TransitionResult {
     const check = precondition(this.s, event, this.policy);
     if (!check.ok) return this.ignore(check.message);
-    const key = eventKey(event);
     switch (event.type) {
       case 'ViolationRecorded':
-        return this.violationRecorded(event, key);
+        return this.violationRecorded(event);
       case 'ApprovalGranted': {
-        const pending = this.s.pending!;
+        const pending = this.takePending(event.approvalId);
         const atMs = Date.parse(event.at);
-        this.s.pending = null;
         this.audit(event.by, atMs, 'approval_granted', `approved ${pending.kind}${event.note ? `: ${event.note}` : ''}`, pending.approvalId);
         if (isPenaltyLevel(pending.kind) && levelIndex(pending.kind) !== levelIndex(this.s.level) + 1) {
           // Cannot happen while every reversal cancels the pending approval; kept so a stale grant never skips a rung.
@@ -113,16 +112,15 @@ class Move {
         } else {
           this.apply(pending.kind, pending, atMs, event.by);
         }
-        this.advance(atMs, key);
+        this.advance(atMs);
         return this.done();
       }
       case 'ApprovalRejected':
       case 'ApprovalExpired': {
-        const pending = this.s.pending!;
+        const pending = this.takePending(event.approvalId);
         const atMs = Date.parse(event.at);
         const expired = event.type === 'ApprovalExpired';
-        this.s.pending = null;
-        this.s.hold = { reason: 'approval_rejected', at: iso(atMs) };
+        this.s.holds.push({ track: trackOf(pending.kind), reason: 'approval_rejected', at: iso(atMs) });
         this.audit(
           expired ? 'system:approval-timeout' : event.by,
           atMs,
@@ -147,14 +145,14 @@ class Move {
         const atMs = Date.parse(event.at);
         v.analyst = { attributed: event.attributed, by: event.by, at: iso(atMs), atMs, note: event.note ?? '' };
         this.audit(event.by, atMs, event.attributed ? 'violation_attributed' : 'violation_dismissed', event.note ?? '', v.violationId);
-        if (this.evaluate(atMs, event.by)) this.s.hold = null;
-        this.advance(atMs, key);
+        if (this.evaluate(atMs, event.by)) this.s.holds = [];
+        this.advance(atMs);
         return this.done();
       }
     }
   }
 
-  private violationRecorded(event: Extract<PenaltyEvent, { type: 'ViolationRecorded' }>, key: string): TransitionResult {
+  private violationRecorded(event: Extract<PenaltyEvent, { type: 'ViolationRecorded' }>): TransitionResult {
     const v = event.violation;
     if (v.merchantId !== this.s.merchantId) return this.ignore(`violation ${v.violationId} is of merchant ${v.merchantId}, not ${this.s.merchantId}`);
     if (this.s.violations.some((x) => x.violationId === v.violationId)) return this.ignore(`violation ${v.violationId} already recorded`);
@@ -173,8 +171,8 @@ class Move {
     this.s.violations.push(tracked);
     this.s.violations.sort((a, b) => a.atMs - b.atMs || (a.violationId < b.violationId ? -1 : a.violationId > b.violationId ? 1 : 0));
     this.audit(SYSTEM, atMs, 'violation_recorded', tracked.summary, v.violationId);
-    if (this.evaluate(atMs, SYSTEM, v.violationId)) this.s.hold = null;
-    this.advance(atMs, key);
+    if (this.evaluate(atMs, SYSTEM, v.violationId)) this.s.holds = [];
+    this.advance(atMs);
     return this.done();
   }
 
@@ -220,14 +218,13 @@ class Move {
       if (v !== undefined) v.dismissedByAppeal = event.appealId;
     }
     this.evaluate(atMs, event.by);
-    if (this.s.pending !== null) {
-      const p = this.s.pending;
-      this.s.pending = null;
-      const reason = `appeal ${event.appealId} upheld: ${p.kind} no longer follows`;
+    for (const p of this.s.pending) {
+      const reason = `appeal ${event.appealId} upheld: ${p.kind} is no longer due`;
       this.effects.push({ type: 'ApprovalCancelled', merchantId: this.s.merchantId, approvalId: p.approvalId, at: iso(atMs), reason });
       this.audit(event.by, atMs, 'approval_cancelled', reason, p.approvalId);
     }
-    this.s.hold = { reason: 'appeal_upheld', at: iso(atMs) };
+    this.s.pending = [];
+    this.s.holds = (['ladder', 'blacklist'] as const).map((track) => ({ track, reason: 'appeal_upheld' as const, at: iso(atMs) }));
     return this.done();
   }
 
@@ -263,49 +260,47 @@ class Move {
     return newlyCounted;
   }
 
-  /** Moves the case toward what the ladder says it has earned: mild steps apply, severe ones ask. */
-  private advance(eventAtMs: number, causeKey: string): void {
+  /** Moves each track toward what the evidence has earned: mild steps apply, severe ones ask. */
+  private advance(eventAtMs: number): void {
     if (!this.policy.enabled) return;
     const counted: CountedStrike[] = this.s.violations
       .filter((v) => v.status === 'counted' && v.effectiveAtMs !== null)
       .map((v) => ({ violationId: v.violationId, type: v.type, atMs: v.atMs, effectiveAtMs: v.effectiveAtMs! }));
     const earned = entitlement(counted, this.policy);
-    for (;;) {
-      if (this.s.pending !== null || this.s.hold !== null) return;
-      const current = levelIndex(this.s.level);
-      if (levelIndex(earned.level) > current) {
-        const next = current + 1;
-        const crossing = earned.crossings[next]!;
-        const basis = { reasonCode: crossing.reasonCode, reason: crossing.reason, triggerViolationIds: crossing.triggerViolationIds };
-        const atMs = Math.max(crossing.atMs, eventAtMs);
-        if (this.policy.ladder[next]!.requiresApproval) return this.request(PENALTY_LEVELS[next]!, basis, atMs, causeKey);
-        this.apply(PENALTY_LEVELS[next]!, basis, atMs, SYSTEM);
-        continue;
-      }
-      if (earned.blacklist !== null && !this.s.blacklisted) {
-        const b = earned.blacklist;
-        const basis = { reasonCode: b.reasonCode, reason: b.reason, triggerViolationIds: b.triggerViolationIds };
-        const atMs = Math.max(b.atMs, eventAtMs);
-        if (this.policy.blacklist.requiresApproval) return this.request('blacklisted', basis, atMs, causeKey);
-        this.apply('blacklisted', basis, atMs, SYSTEM);
-        continue;
-      }
-      return;
+    const blocked = (track: Track) => this.s.pending.some((p) => trackOf(p.kind) === track) || this.s.holds.some((h) => h.track === track);
+
+    // The ladder: the next rung after the level in force, while the evidence has earned it.
+    while (!blocked('ladder') && levelIndex(earned.level) > levelIndex(this.s.level)) {
+      const next = levelIndex(this.s.level) + 1;
+      const c = earned.crossings[next]!;
+      const basis = { reasonCode: c.reasonCode, reason: c.reason, triggerViolationIds: c.triggerViolationIds };
+      const atMs = Math.max(c.atMs, eventAtMs);
+      if (this.policy.ladder[next]!.requiresApproval) this.request(c.level, basis, atMs);
+      else this.apply(c.level, basis, atMs, SYSTEM);
+    }
+    // The blacklist, on its own track.
+    if (!blocked('blacklist') && earned.blacklist !== null && !this.s.blacklisted) {
+      const b = earned.blacklist;
+      const basis = { reasonCode: b.reasonCode, reason: b.reason, triggerViolationIds: b.triggerViolationIds };
+      const atMs = Math.max(b.atMs, eventAtMs);
+      if (this.policy.blacklist.requiresApproval) this.request('blacklisted', basis, atMs);
+      else this.apply('blacklisted', basis, atMs, SYSTEM);
     }
   }
 
-  private request(kind: StepKind, basis: StepBasis, atMs: number, causeKey: string): void {
+  private request(kind: StepKind, basis: StepBasis, atMs: number): void {
+    const asked = this.s.approvalsRequested[kind] ?? 0;
     const approval: PendingApproval = {
-      approvalId: stableId('appr', this.s.merchantId, kind, this.s.approvalsRequested),
+      // Per kind, so that the id does not depend on which track asked first.
+      approvalId: stableId('appr', this.s.merchantId, kind, asked),
       kind,
       requestedAt: iso(atMs),
       reasonCode: basis.reasonCode,
       reason: basis.reason,
       triggerViolationIds: basis.triggerViolationIds,
-      causeKey,
     };
-    this.s.approvalsRequested++;
-    this.s.pending = approval;
+    this.s.approvalsRequested[kind] = asked + 1;
+    this.s.pending.push(approval);
     this.effects.push({ type: 'ApprovalRequested', merchantId: this.s.merchantId, approval });
     this.audit(SYSTEM, atMs, 'approval_requested', `${kind} is severe and waits for an analyst: ${basis.reason}`, approval.approvalId);
   }
@@ -385,6 +380,12 @@ class Move {
       detail: { merchantId: this.s.merchantId, ...detail },
     };
     this.effects.push({ type: 'NoticeEmitted', notice });
+  }
+
+  private takePending(approvalId: string): PendingApproval {
+    const pending = this.s.pending.find((p) => p.approvalId === approvalId)!;
+    this.s.pending = this.s.pending.filter((p) => p !== pending);
+    return pending;
   }
 
   private ignore(why: string): TransitionResult {

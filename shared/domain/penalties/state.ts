@@ -67,10 +67,20 @@ export const PendingApprovalSchema = z.object({
   reasonCode: z.string(),
   reason: z.string(),
   triggerViolationIds: z.array(z.string()),
-  /** The event that asked for it: the workflow execution that carried that event waits for the decision. */
-  causeKey: z.string(),
 });
 export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
+
+/**
+ * Two tracks move independently: the ladder (one level after another) and the blacklist. Each has at
+ * most one approval pending and its own hold, so a blacklisting waiting for an analyst never blocks
+ * the mild steps of the ladder (and the outcome does not depend on which became due first).
+ */
+export const TrackSchema = z.enum(['ladder', 'blacklist']);
+export type Track = z.infer<typeof TrackSchema>;
+
+export function trackOf(kind: StepKind): Track {
+  return kind === 'blacklisted' ? 'blacklist' : 'ladder';
+}
 
 export const MerchantPenaltyStateSchema = z.object({
   merchantId: id,
@@ -83,18 +93,20 @@ export const MerchantPenaltyStateSchema = z.object({
   blacklisted: z.boolean(),
   /** Every step ever applied, in the order applied. */
   steps: z.array(AppliedStepSchema),
-  pending: PendingApprovalSchema.nullable(),
+  /** At most one per track. */
+  pending: z.array(PendingApprovalSchema),
   /**
-   * After an analyst declined a step or upheld an appeal, the ladder does not move again until new
+   * After an analyst declined a step or upheld an appeal, the track does not move again until new
    * evidence counts: the decision is not overridden by re-reading the same evidence.
    */
-  hold: z.object({ reason: z.enum(['approval_rejected', 'appeal_upheld']), at: z.string() }).nullable(),
-  approvalsRequested: z.number().int().min(0),
+  holds: z.array(z.object({ track: TrackSchema, reason: z.enum(['approval_rejected', 'appeal_upheld']), at: z.string() })),
+  /** Approvals requested so far per step kind (their ids derive from it). */
+  approvalsRequested: z.record(z.string(), z.number().int().min(0)),
 });
 export type MerchantPenaltyState = z.infer<typeof MerchantPenaltyStateSchema>;
 
 export function initialState(merchantId: string): MerchantPenaltyState {
-  return { merchantId, seq: 0, violations: [], level: null, blacklisted: false, steps: [], pending: null, hold: null, approvalsRequested: 0 };
+  return { merchantId, seq: 0, violations: [], level: null, blacklisted: false, steps: [], pending: [], holds: [], approvalsRequested: {} };
 }
 
 // ---- events --------------------------------------------------------------------------------
@@ -182,7 +194,8 @@ export type PenaltyEffect =
 export interface Standing {
   level: PenaltyLevel | null;
   blacklisted: boolean;
-  pending: { approvalId: string; kind: StepKind } | null;
+  /** Pending approvals, by kind. */
+  pending: { approvalId: string; kind: StepKind }[];
   violations: Record<string, TrackedViolation['status']>;
 }
 
@@ -190,7 +203,7 @@ export function standing(state: MerchantPenaltyState): Standing {
   return {
     level: state.level,
     blacklisted: state.blacklisted,
-    pending: state.pending === null ? null : { approvalId: state.pending.approvalId, kind: state.pending.kind },
+    pending: state.pending.map((p) => ({ approvalId: p.approvalId, kind: p.kind })).sort((a, b) => (a.kind < b.kind ? -1 : 1)),
     violations: Object.fromEntries(state.violations.map((v) => [v.violationId, v.status])),
   };
 }
