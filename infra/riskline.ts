@@ -6,12 +6,14 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_PREFIX } from '../shared/resources';
+import { RisklinePenaltiesStack } from './stacks/penalties';
 import { RisklineStatefulStack } from './stacks/stateful';
 import { RisklineStatelessStack } from './stacks/stateless';
 
 export interface Riskline {
   readonly stateful: RisklineStatefulStack;
   readonly stateless: RisklineStatelessStack;
+  readonly penalties: RisklinePenaltiesStack;
 }
 
 /** Context keys read from cdk.json (or `-c key=value`). */
@@ -32,6 +34,11 @@ export function buildRiskline(app: App): Riskline {
     prefix,
     cacheNodeType,
   });
+  const penalties = new RisklinePenaltiesStack(app, 'RisklinePenalties', {
+    description: 'Riskline penalty workflow: Step Functions state machine, its task function, the notice bus',
+    prefix,
+    resources: stateful,
+  });
   const stateless = new RisklineStatelessStack(app, 'RisklineStateless', {
     description: 'Riskline stateless resources: stream consumer functions and alarms',
     resources: stateful,
@@ -39,7 +46,7 @@ export function buildRiskline(app: App): Riskline {
 
   // Findings at error level fail the synth; each accepted one is acknowledged next to its resource, with the reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { stateful, stateless };
+  return { stateful, stateless, penalties };
 }
 
 function contextString(app: App, key: string): string | undefined {
