@@ -13,7 +13,7 @@ import { defaultThresholds } from '../shared/config';
 import { orderTraffic } from '../shared/sim/orderTraffic';
 import { benchConsumer } from './bench/consumer';
 import { benchRiskScore } from './bench/riskScore';
-import { probeRedis } from './bench/redisProbe';
+import { probeRedis } from '../shared/adapters/redis/admin';
 
 async function writeTraffic(path: string, events: number): Promise<number> {
   const out = createWriteStream(path);

@@ -8,6 +8,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { createMemoryFeatureStore } from '../../shared/adapters/memory/featureStore';
 import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { dropPrefix } from '../../shared/adapters/redis/admin';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
@@ -93,12 +94,7 @@ export async function benchConsumer(options: { events: number; redisUrl?: string
     };
   } finally {
     if (redis) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5_000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await dropPrefix(redis, prefix);
       redis.disconnect();
     }
   }

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { makeRiskScoreHandler } from '../../functions/risk-score/handler';
 import { MemoryIdempotencyStore } from '../../shared/adapters/memory/idempotency';
 import { MemoryDecisionLog, StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { dropPrefix } from '../../shared/adapters/redis/admin';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { makeRiskScorer } from '../../shared/app/riskScore';
 import { defaultThresholds } from '../../shared/config';
@@ -86,6 +87,7 @@ export async function benchRiskScore(options: { redisUrl: string; rate: number; 
       p99OverFloor: Number((scored.p99Ms / Math.max(floor.p99Ms, 1)).toFixed(2)),
     };
   } finally {
+    await dropPrefix(redis, prefix);
     redis.disconnect();
   }
 }

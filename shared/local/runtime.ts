@@ -38,7 +38,10 @@ import { createStreams, createTables, type StreamNames, type TableNames } from '
 
 /** What the run wants to hear about as it happens. */
 export interface RuntimeObserver {
-  decisions?(decisions: readonly Decision[]): void;
+  /** Decisions appended, with the event-time watermark of their batch (when the evidence was in). */
+  decisions?(decisions: readonly Decision[], watermarkMs: number | undefined): void;
+  /** An order batch reached the pipeline: its size and the event time it spans. */
+  batch?(records: number, spanMs: number): void;
   /** Violations recorded for the first time, with the event-time watermark of the batch that recorded them. */
   violations?(violations: readonly Violation[], watermarkMs: number | undefined): void;
   warning?(warning: WarningRequest): void;
@@ -106,7 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const pipeline = createOrderPipeline({
       features,
       violations: new ObservedViolationLedger(new DynamoViolationLedger(documents, tables.violations), (v, w) => observer.violations?.(v, w)),
-      decisions: new ObservedDecisionLog(new DynamoDecisionLog(documents, tables.decisions), (d) => observer.decisions?.(d)),
+      decisions: new ObservedDecisionLog(new DynamoDecisionLog(documents, tables.decisions), (d) => observer.decisions?.(d, batchWatermark.getStore())),
       config,
       warnings,
     });
@@ -114,7 +117,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log,
       quarantine,
       // The batch's latest event time travels with it, so a violation it records knows when it was found.
-      pipeline: (items) => batchWatermark.run(items.reduce((max, i) => Math.max(max, i.occurredAtMs), Number.NEGATIVE_INFINITY), () => pipeline(items)),
+      pipeline: (items) => {
+        let min = Number.POSITIVE_INFINITY;
+        let max = Number.NEGATIVE_INFINITY;
+        for (const i of items) {
+          min = Math.min(min, i.occurredAtMs);
+          max = Math.max(max, i.occurredAtMs);
+        }
+        if (items.length > 0) observer.batch?.(items.length, max - min);
+        return batchWatermark.run(max, () => pipeline(items));
+      },
     });
     // The review-stream function: validation and quarantine; review signals are their own capability.
     const reviewStream = makeReviewStreamHandler({

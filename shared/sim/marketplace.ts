@@ -144,6 +144,8 @@ export interface PlanContext {
   open(scenario: string, fraud: boolean, summary: string): ScenarioHandle;
   /** A shop no other scenario uses, preferring ones the filter accepts. */
   reserveMerchant(filter?: (m: Merchant) => boolean, rank?: 'popular' | 'small' | 'any'): Merchant;
+  /** A shop the filter accepts that no scenario owns (a victim or bystander of fraud), if any. */
+  bystander(filter: (m: Merchant) => boolean): Merchant | undefined;
   /** An established buyer no other scenario uses. */
   reserveBuyer(): Buyer;
   /** Distinct established buyers for an honest crowd (not reserved). */
@@ -426,13 +428,18 @@ export class Marketplace {
         };
       },
       reserveMerchant(filter = () => true, rank = 'any') {
-        const free = world.merchants.filter((m) => !self.reservedMerchants.has(m.id));
+        // Top-up shops are platform services every card tester hits: no scenario owns one.
+        const free = world.merchants.filter((m) => !self.reservedMerchants.has(m.id) && !m.skus.some((x) => x.category === 'digital.topup'));
         const ranked = rank === 'popular' ? free.slice(0, Math.max(5, Math.ceil(free.length * 0.2))) : rank === 'small' ? free.slice(Math.floor(free.length / 2)) : free;
         const candidates = ranked.filter(filter);
         const merchant = rnd.pick(candidates.length > 0 ? candidates : ranked.length > 0 ? ranked : free);
         if (merchant === undefined) throw new Error('the marketplace ran out of shops for its scenarios; raise --events');
         self.reservedMerchants.add(merchant.id);
         return merchant;
+      },
+      bystander(filter) {
+        const free = world.merchants.filter((m) => !self.reservedMerchants.has(m.id) && filter(m));
+        return free.length > 0 ? rnd.pick(free) : undefined;
       },
       reserveBuyer() {
         const pool = established();

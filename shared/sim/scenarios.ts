@@ -223,8 +223,7 @@ const cardTesting: Planner = (ctx, index) => {
     s.order(spec);
   }
   t += rnd.int(2, 15) * MINUTE;
-  const sellers = world.merchants.filter((m) => m.skus.some((x) => HIGH_VALUE_CATEGORIES.includes(x.category)));
-  const seller = sellers.length > 0 ? rnd.pick(sellers) : world.merchants[0]!;
+  const seller = ctx.bystander((m) => m.skus.some((x) => HIGH_VALUE_CATEGORIES.includes(x.category))) ?? ctx.bystander(() => true) ?? world.merchants[0]!;
   const prize = seller.skus.find((x) => HIGH_VALUE_CATEGORIES.includes(x.category)) ?? skuOf(ctx, seller, 'electronics.phones');
   const quantity = rnd.int(1, 2);
   const cashOut: OrderSpec = {
@@ -307,11 +306,10 @@ const accountTakeover: Planner = (ctx) => {
   const address = world.id('addr');
   const shipTo = rnd.chance(0.7) ? victim.country : country;
   const s = ctx.open(label.scenario, true, '');
-  const sellers = world.merchants.filter((m) => m.skus.some((x) => HIGH_VALUE_CATEGORIES.includes(x.category)));
   const n = rnd.int(1, 3);
   let total = 0;
   for (let k = 0; k < n; k++) {
-    const seller = sellers.length > 0 ? rnd.pick(sellers) : world.merchants[0]!;
+    const seller = ctx.bystander((m) => m.skus.some((x) => HIGH_VALUE_CATEGORIES.includes(x.category))) ?? ctx.bystander(() => true) ?? world.merchants[0]!;
     const sku = seller.skus.find((x) => HIGH_VALUE_CATEGORIES.includes(x.category)) ?? skuOf(ctx, seller, 'electronics.laptops');
     const quantity = rnd.int(1, 2);
     total += sku.price * quantity;

@@ -1,4 +1,5 @@
 /** Builders and an in-memory harness for the penalty workflow tests. */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   MemoryBuyerIdentityLinks,
   MemoryMerchantRegistry,
@@ -100,5 +101,29 @@ export function penaltyHarness(options: HarnessOptions = {}) {
       await approvals.settle(a.approvalId, decision === 'grant' ? 'approved' : 'rejected', by, atIso);
       return a.approvalId;
     },
+  };
+}
+
+/** An API Gateway HTTP API (payload v2) request to a penalty route, with a development token. */
+export function apiRequest(
+  routeKey: string,
+  options: { params?: Record<string, string>; body?: unknown; token?: string; atIso?: string } = {},
+): APIGatewayProxyEventV2 {
+  const [method, template] = routeKey.split(' ') as [string, string];
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => options.params?.[name] ?? `{${name}}`);
+  const timeEpoch = Date.parse(options.atIso ?? at(0));
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+    },
+    ...(options.params ? { pathParameters: options.params } : {}),
+    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    isBase64Encoded: false,
+    requestContext: { http: { method, path }, timeEpoch, routeKey } as unknown as APIGatewayProxyEventV2['requestContext'],
   };
 }
