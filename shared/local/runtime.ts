@@ -44,7 +44,8 @@ export interface RuntimeObserver {
   batch?(records: number, spanMs: number): void;
   /** Violations recorded for the first time, with the event-time watermark of the batch that recorded them. */
   violations?(violations: readonly Violation[], watermarkMs: number | undefined): void;
-  warning?(warning: WarningRequest): void;
+  /** A buyer warning requested for the first time, with the watermark of the batch that raised it. */
+  warning?(warning: WarningRequest, watermarkMs: number | undefined): void;
   quarantined?(records: readonly QuarantinedRecord[]): void;
   reviews?(count: number): void;
   invocation?(report: InvocationReport): void;
@@ -105,7 +106,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // The order-stream function, wired as functions/order-stream/index.ts wires it, on dynalite.
     const quarantine = new ObservedQuarantine(new DynamoQuarantine(documents, tables.quarantine), (r) => observer.quarantined?.(r));
-    const warnings = new RecordingWarningOutbox((w) => observer.warning?.(w));
+    const warnings = new RecordingWarningOutbox((w) => observer.warning?.(w, batchWatermark.getStore()));
     const pipeline = createOrderPipeline({
       features,
       violations: new ObservedViolationLedger(new DynamoViolationLedger(documents, tables.violations), (v, w) => observer.violations?.(v, w)),

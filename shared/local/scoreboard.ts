@@ -14,12 +14,22 @@ export interface DetectedViolation {
   detectedAtMs: number;
 }
 
+export interface DetectedWarning {
+  warning: WarningRequest;
+  detectedAtMs: number;
+}
+
 export interface RunRecords {
   manifest: ScenarioManifest;
   events: readonly StreamEvent[];
   decisions: ReadonlyMap<string, Decision>;
+  /**
+   * Event time at which each decision was made: the watermark of its batch, since a batch's later
+   * events may be what flagged an earlier one. Missing: the decided event's own time.
+   */
+  decidedAtMs: ReadonlyMap<string, number>;
   violations: readonly DetectedViolation[];
-  warnings: readonly WarningRequest[];
+  warnings: readonly DetectedWarning[];
   /** Score at or above which a decision is `review`, and `block` (for the charts). */
   reviewAt: number;
   blockAt: number;
@@ -120,7 +130,7 @@ export function scoreRun(run: RunRecords): Scoreboard {
     if (!order) continue;
     if (order.decision === null || RANK[d.decision] > RANK[order.decision]) order.decision = d.decision;
     if (d.decision !== 'allow') {
-      const at = Date.parse(d.occurredAt);
+      const at = Math.max(Date.parse(d.occurredAt), run.decidedAtMs.get(d.eventId) ?? Number.NEGATIVE_INFINITY);
       order.firstFlagMs = order.firstFlagMs === null ? at : Math.min(order.firstFlagMs, at);
       for (const r of d.reasons) {
         order.codes.add(r.code);
@@ -137,18 +147,23 @@ export function scoreRun(run: RunRecords): Scoreboard {
     if (SHOP_SCENARIOS.has(s.scenario)) for (const m of s.merchantIds) instanceByMerchant.set(m, s);
     for (const o of s.orderIds) instanceByOrder.set(o, s);
   }
+  // A shop a fraud hit without owning it (a top-up shop card testers used, say): the violation goes
+  // to the scenario active there at the time, if any.
+  const during = (merchantId: string, atMs: number) =>
+    manifest.scenarios.find((s) => s.merchantIds.includes(merchantId) && atMs >= Date.parse(s.startAt) - 3_600_000 && atMs <= Date.parse(s.endAt) + 3_600_000);
   const violationsOf = new Map<string, DetectedViolation[]>();
   const ordinaryViolations: Record<string, number> = {};
   for (const dv of run.violations) {
-    const instance = instanceByMerchant.get(dv.violation.merchantId);
+    const instance = instanceByMerchant.get(dv.violation.merchantId) ?? during(dv.violation.merchantId, Date.parse(dv.violation.occurredAt));
     if (instance) violationsOf.set(instance.id, [...(violationsOf.get(instance.id) ?? []), dv]);
     else ordinaryViolations[dv.violation.type] = (ordinaryViolations[dv.violation.type] ?? 0) + 1;
   }
-  const warningsOf = new Map<string, WarningRequest[]>();
+  const warningsOf = new Map<string, DetectedWarning[]>();
   let ordinaryWarnings = 0;
-  for (const w of run.warnings) {
+  for (const dw of run.warnings) {
+    const w = dw.warning;
     const instance = (w.orderId !== undefined ? instanceByOrder.get(w.orderId) : undefined) ?? (w.merchantId !== undefined ? instanceByMerchant.get(w.merchantId) : undefined);
-    if (instance) warningsOf.set(instance.id, [...(warningsOf.get(instance.id) ?? []), w]);
+    if (instance) warningsOf.set(instance.id, [...(warningsOf.get(instance.id) ?? []), dw]);
     else ordinaryWarnings++;
   }
 
@@ -161,9 +176,9 @@ export function scoreRun(run: RunRecords): Scoreboard {
     const times = [
       ...flaggedOrders.map((o) => o.firstFlagMs!),
       ...violations.map((v) => v.detectedAtMs),
-      ...warnings.map((w) => Date.parse(w.occurredAt)),
+      ...warnings.map((w) => w.detectedAtMs),
     ];
-    const detectedBy = new Set<string>([...flaggedOrders.flatMap((o) => [...o.codes]), ...violations.map((v) => `violation:${v.violation.type}`), ...warnings.map((w) => `warning:${w.type}`)]);
+    const detectedBy = new Set<string>([...flaggedOrders.flatMap((o) => [...o.codes]), ...violations.map((v) => `violation:${v.violation.type}`), ...warnings.map((w) => `warning:${w.warning.type}`)]);
     return {
       instance,
       orders: own.length,

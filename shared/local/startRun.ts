@@ -17,7 +17,7 @@ import { chooseFeatureStore, type FeatureStoreChoice } from './featureStore';
 import { batchWatermark } from './observed';
 import { writeReport } from './report';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
-import { formatDuration, scoreRun, type DetectedViolation, type Scoreboard, type ScenarioRow } from './scoreboard';
+import { formatDuration, scoreRun, type DetectedViolation, type DetectedWarning, type Scoreboard, type ScenarioRow } from './scoreboard';
 import { renderTable } from './table';
 
 export interface StartOptions {
@@ -58,6 +58,8 @@ export interface RunSummary {
   deadLettered: number;
   /** Wall clock from a record reaching the stream to its consumer finishing it (per invocation's oldest record). */
   lagMs: { p50: number; p95: number; max: number };
+  /** Event time an order batch spans, median: the resolution of the detection times. */
+  batchSpanMs: number;
   overall: Scoreboard['overall'];
 }
 
@@ -112,9 +114,11 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
 
     // What the run hears from the pipeline as it happens.
     const decisions = new Map<string, Decision>();
+    const decidedAtMs = new Map<string, number>();
+    const batchSpans: number[] = [];
     const kinds = { allow: 0, review: 0, block: 0 };
     const violations: DetectedViolation[] = [];
-    const warnings: WarningRequest[] = [];
+    const warnings: DetectedWarning[] = [];
     const lags: number[] = [];
     let quarantined = 0;
     let reviewsProcessed = 0;
@@ -127,17 +131,19 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
       ...(options.eventSource ? { eventSource: options.eventSource } : {}),
       ...(options.httpPort !== undefined ? { httpPort: options.httpPort } : {}),
       observer: {
-        decisions: (ds) => {
+        decisions: (ds, watermarkMs) => {
           for (const d of ds) {
             if (decisions.has(d.eventId)) continue;
             decisions.set(d.eventId, d);
+            if (watermarkMs !== undefined) decidedAtMs.set(d.eventId, watermarkMs);
             kinds[d.decision]++;
           }
         },
         violations: (vs, watermarkMs) => {
           for (const v of vs) violations.push({ violation: v, detectedAtMs: watermarkMs ?? lastEventMs });
         },
-        warning: (w) => warnings.push(w),
+        warning: (w, watermarkMs) => warnings.push({ warning: w, detectedAtMs: watermarkMs ?? Date.parse(w.occurredAt) }),
+        batch: (_records, spanMs) => batchSpans.push(spanMs),
         quarantined: (rs) => {
           quarantined += rs.length;
         },
@@ -184,7 +190,7 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     const api = await callApis(runtime.endpoints.http, events);
     for (const line of api) print(line);
 
-    const scoreboard = scoreRun({ manifest, events, decisions, violations, warnings, reviewAt: thresholds.scoring.reviewAt, blockAt: thresholds.scoring.blockAt });
+    const scoreboard = scoreRun({ manifest, events, decisions, decidedAtMs, violations, warnings, reviewAt: thresholds.scoring.reviewAt, blockAt: thresholds.scoring.blockAt });
     const violationCounts: Record<string, number> = {};
     for (const v of violations) violationCounts[v.violation.type] = (violationCounts[v.violation.type] ?? 0) + 1;
     const sortedLags = [...lags].sort((a, b) => a - b);
@@ -206,12 +212,13 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
       quarantined,
       deadLettered: runtime.deadLetters.count,
       lagMs: { p50: percentile(sortedLags, 0.5), p95: percentile(sortedLags, 0.95), max: sortedLags[sortedLags.length - 1] ?? 0 },
+      batchSpanMs: percentile([...batchSpans].sort((a, b) => a - b), 0.5),
       overall: scoreboard.overall,
     };
 
     const files = await writeOutputs(options.outDir, { events, manifest, decisions, violations, warnings, summary });
     const reportPath = join(options.outDir, 'report.html');
-    await writeReport(reportPath, { summary, scoreboard, manifest, thresholds, featureStoreWhy: features.why, eventSource: settings, api, warnings });
+    await writeReport(reportPath, { summary, scoreboard, manifest, thresholds, featureStoreWhy: features.why, eventSource: settings, api, warnings: warnings.map((w) => w.warning) });
     files.unshift(reportPath);
     summary.elapsedMs = Math.round(performance.now() - started);
     await writeFile(join(options.outDir, 'summary.json'), JSON.stringify({ ...summary, scenarios: scoreboard.rows }, null, 2) + '\n');
@@ -249,7 +256,9 @@ function finalText(summary: RunSummary, board: Scoreboard, files: string[]): str
       ['left', 'right', 'right', 'left', 'right', 'right', 'right', 'right'],
     ),
   );
-  out.push('caught: instances detected by any flag, violation or warning · first detection: event time from the scenario start, median over caught instances');
+  out.push(
+    `caught: instances detected by any flag, violation or warning · first detection: event time from the scenario start to the batch that caught it, median over caught instances (a batch spans ${formatDuration(summary.batchSpanMs)} of event time here)`,
+  );
   out.push('honest rows and ordinary traffic: everything they show is a false alarm · precision: flags of the rules that caught the scenario that were on its fraud, not on honest traffic');
   out.push('');
   out.push(`report: ${files[0]}`);
@@ -303,7 +312,7 @@ async function callApis(baseUrl: string, events: readonly StreamEvent[]): Promis
 
 async function writeOutputs(
   dir: string,
-  r: { events: readonly StreamEvent[]; manifest: ScenarioManifest; decisions: ReadonlyMap<string, Decision>; violations: readonly DetectedViolation[]; warnings: readonly WarningRequest[]; summary: RunSummary },
+  r: { events: readonly StreamEvent[]; manifest: ScenarioManifest; decisions: ReadonlyMap<string, Decision>; violations: readonly DetectedViolation[]; warnings: readonly DetectedWarning[]; summary: RunSummary },
 ): Promise<string[]> {
   const path = (name: string) => join(dir, name);
   await writeFile(path('manifest.json'), JSON.stringify(r.manifest, null, 2) + '\n');
@@ -313,7 +322,7 @@ async function writeOutputs(
     path('violations.jsonl'),
     r.violations.map((v): Violation & { detectedAt: string } => ({ ...v.violation, detectedAt: new Date(v.detectedAtMs).toISOString() })),
   );
-  await writeJsonl(path('warnings.jsonl'), r.warnings);
+  await writeJsonl(path('warnings.jsonl'), r.warnings.map((w) => w.warning));
   const files = ['summary.json', 'manifest.json', 'events.jsonl', 'decisions.jsonl', 'violations.jsonl', 'warnings.jsonl'].map(path);
   if (r.summary.deadLettered > 0) files.push(path('dead-letter.jsonl'));
   return files;
