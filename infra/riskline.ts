@@ -40,8 +40,9 @@ export function buildRiskline(app: App): Riskline {
     resources: stateful,
   });
   const stateless = new RisklineStatelessStack(app, 'RisklineStateless', {
-    description: 'Riskline stateless resources: stream consumer functions and alarms',
+    description: 'Riskline stateless resources: stream consumer functions, HTTP API and alarms',
     resources: stateful,
+    penaltyWorkflow: penalties.workflow.stateMachine,
   });
 
   // Findings at error level fail the synth; each accepted one is acknowledged next to its resource, with the reason.

@@ -25,6 +25,8 @@ export interface TableDefinition {
   globalIndexes?: IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry, if items expire. */
   timeToLiveAttribute?: string;
+  /** A change stream (DynamoDB Streams) with both images, for a function that reacts to writes. */
+  stream?: 'NEW_AND_OLD_IMAGES';
   /** Environment variable through which functions receive the physical name. */
   envVar: string;
 }
@@ -47,7 +49,11 @@ export const TABLES = {
   decisions: {
     id: 'decisions',
     partitionKey: { name: 'eventId', type: 'S' },
-    globalIndexes: [{ indexName: 'byOrder', partitionKey: { name: 'orderId', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } }],
+    globalIndexes: [
+      { indexName: 'byOrder', partitionKey: { name: 'orderId', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } },
+      // Sparse: only review and block decisions carry flaggedDay (the analysts' "recent decisions").
+      { indexName: 'flaggedByDay', partitionKey: { name: 'flaggedDay', type: 'S' }, sortKey: { name: 'occurredAt', type: 'S' } },
+    ],
     timeToLiveAttribute: 'expiresAt',
     envVar: 'DECISIONS_TABLE',
   },
@@ -93,6 +99,61 @@ export const TABLES = {
     sortKey: { name: 'identity', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
     envVar: 'BUYER_LINKS_TABLE',
+  },
+  /**
+   * Buyer warnings, one partition per buyer, one item per warningId (plus the buyer's rate-limit
+   * counters). The sparse byBuyer index lists the visible ones by `listKey`: unread first, newest
+   * first. Its stream drives the live push to the buyer's WebSocket connections.
+   */
+  warnings: {
+    id: 'buyer-warnings',
+    partitionKey: { name: 'buyerId', type: 'S' },
+    sortKey: { name: 'warningId', type: 'S' },
+    globalIndexes: [{ indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' }, sortKey: { name: 'listKey', type: 'S' } }],
+    timeToLiveAttribute: 'expiresAt',
+    stream: 'NEW_AND_OLD_IMAGES',
+    envVar: 'WARNINGS_TABLE',
+  },
+  /** Buyers' open WebSocket connections (API Gateway connectionIds), expiring after API Gateway's 2-hour maximum. */
+  warningConnections: {
+    id: 'warning-connections',
+    partitionKey: { name: 'buyerId', type: 'S' },
+    sortKey: { name: 'connectionId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    envVar: 'WARNING_CONNECTIONS_TABLE',
+  },
+  /**
+   * The analysts' configuration, keyed (kind, id): thresholds versions (`version`, by version id), the
+   * live and shadow pointers and the version counter (`pointer`), and suppressions (`suppression`).
+   */
+  configVersions: {
+    id: 'config-versions',
+    partitionKey: { name: 'kind', type: 'S' },
+    sortKey: { name: 'id', type: 'S' },
+    envVar: 'CONFIG_VERSIONS_TABLE',
+  },
+  /** Append-only audit log of analyst changes (who, when, the diff), keyed (log, `<at>#<suffix>`). */
+  configAudit: {
+    id: 'config-audit',
+    partitionKey: { name: 'log', type: 'S' },
+    sortKey: { name: 'entryId', type: 'S' },
+    envVar: 'CONFIG_AUDIT_TABLE',
+  },
+  /** Shadow mode's disagreements and summary per candidate version (`summary`, `d#<occurredAt>#<eventId>`, `v#<violationId>`). */
+  shadowResults: {
+    id: 'shadow-results',
+    partitionKey: { name: 'candidateVersion', type: 'S' },
+    sortKey: { name: 'key', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    envVar: 'SHADOW_RESULTS_TABLE',
+  },
+  /** Backtest jobs and their reports; a new job's stream record starts the backtest worker. */
+  backtests: {
+    id: 'backtests',
+    partitionKey: { name: 'backtestId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    stream: 'NEW_AND_OLD_IMAGES',
+    envVar: 'BACKTESTS_TABLE',
   },
 } as const satisfies Record<string, TableDefinition>;
 

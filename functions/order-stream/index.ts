@@ -3,22 +3,34 @@
  * cold start. Everything else is in the handler factory and the shared pipeline.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { KinesisStreamEvent, Context } from 'aws-lambda';
+import { Redis } from 'ioredis';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
+import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
+import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
 import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
-import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
+import { createRedisFeatureStore, LAMBDA_REDIS_OPTIONS } from '../../shared/adapters/redis/featureStore';
+import { RedisOpenOrders } from '../../shared/adapters/redis/openOrders';
+import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
+import { PenaltyCaseStanding } from '../../shared/app/warnings/merchantStanding';
+import { createWarningService } from '../../shared/app/warnings/outbox';
 import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
-import { TABLES } from '../../shared/resources';
+import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makeOrderStreamHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'order-stream' });
 const documents = createDocumentClient();
-const features = createRedisFeatureStore(requireEnv('REDIS_URL'));
+const redis = new Redis(requireEnv('REDIS_URL'), LAMBDA_REDIS_OPTIONS);
+const features = createRedisFeatureStore(redis);
+const config = new StaticConfigSource(defaultThresholds);
+// Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
+const warnings = createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger });
 
 export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = makeOrderStreamHandler({
   log: logger,
@@ -27,6 +39,13 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
     features,
     violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
     decisions: new DynamoDecisionLog(documents, requireEnv(TABLES.decisions.envVar)),
-    config: new StaticConfigSource(defaultThresholds),
+    config,
+    penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
+    warnings,
+    buyerWarnings: {
+      withdrawals: warnings,
+      standing: new PenaltyCaseStanding(new DynamoPenaltyCases(documents, requireEnv(TABLES.penaltyCases.envVar))),
+      openOrders: new RedisOpenOrders(redis),
+    },
   }),
 });

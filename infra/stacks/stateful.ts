@@ -70,6 +70,20 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
     });
     // The subnets are isolated: HTTPS can only leave through the VPC endpoints (DynamoDB gateway).
     this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs through the VPC endpoints');
+    // The order consumer and the penalty API start and resume penalty workflow executions. An interface
+    // endpoint (private DNS, open to the VPC's own range only) instead of a NAT: no route out of the VPC.
+    const stepFunctions = this.vpc.addInterfaceEndpoint('StepFunctions', {
+      service: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
+      subnets: this.functionSubnets,
+      privateDnsEnabled: true,
+      open: true,
+    });
+    Validations.of(stepFunctions).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason:
+        "The endpoint's security group admits HTTPS from the VPC's own CIDR block only (`open`), never 0.0.0.0/0; cdk-nag cannot " +
+        'evaluate the CIDR because it is a CloudFormation reference (Fn::GetAtt Vpc.CidrBlock).',
+    });
 
     this.featureStoreUrl = this.createFeatureStore(props.cacheNodeType);
 

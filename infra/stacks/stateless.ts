@@ -4,8 +4,10 @@
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { HTTP_ROUTES } from '../../shared/http/routes';
+import { PENALTY_WORKFLOW } from '../../shared/resources';
 import { RisklineHttpApi } from '../constructs/httpApi';
 import { RiskFunction } from '../constructs/riskFunction';
 import type { RisklineStatefulResources } from './stateful';
@@ -15,6 +17,8 @@ const ITERATOR_AGE_ALARM_MS = 60_000;
 
 export interface RisklineStatelessStackProps extends StackProps {
   readonly resources: RisklineStatefulResources;
+  /** The penalty workflow (RisklinePenalties): the order consumer starts it, the penalty API resumes it. */
+  readonly penaltyWorkflow: sfn.IStateMachine;
 }
 
 export class RisklineStatelessStack extends Stack {
@@ -40,6 +44,9 @@ export class RisklineStatelessStack extends Stack {
     this.orderStream.bindTable(resources.tables.violations, 'insert');
     this.orderStream.bindTable(resources.tables.decisions, 'insert');
     this.orderStream.bindTable(resources.tables.quarantine, 'insert');
+    // Confirmed violations start penalty workflow executions (through the Step Functions VPC endpoint).
+    this.orderStream.function.addEnvironment(PENALTY_WORKFLOW.stateMachineArnEnvVar, props.penaltyWorkflow.stateMachineArn);
+    props.penaltyWorkflow.grantStartExecution(this.orderStream.function);
     this.orderStream.consumeStream(resources.streams.orders.stream, { onFailure: resources.consumerDeadLetterQueue });
 
     this.reviewStream = new RiskFunction(this, 'ReviewStream', {
@@ -68,8 +75,21 @@ export class RisklineStatelessStack extends Stack {
           memorySize: 1_769,
           timeout: Duration.seconds(3),
         },
+        'penalty-api': {
+          description: 'Riskline penalty API: approvals, investigations and appeals (analysts), credit and appeals (merchants)',
+          environment: { [PENALTY_WORKFLOW.stateMachineArnEnvVar]: props.penaltyWorkflow.stateMachineArn },
+          tables: [
+            [resources.tables.penaltyCases, { actions: ['dynamodb:GetItem'] }],
+            [resources.tables.penaltyAudit, { actions: ['dynamodb:Query'] }],
+            [resources.tables.penaltyApprovals, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byStatus'] }],
+          ],
+        },
       },
     });
+    // Commands start workflow executions; approval decisions resume the execution waiting on the token.
+    const penaltyApi = this.httpApi.functions['penalty-api']!.function;
+    props.penaltyWorkflow.grantStartExecution(penaltyApi);
+    props.penaltyWorkflow.grantTaskResponse(penaltyApi);
 
     // Anything here is a batch Lambda gave up on: its records must be replayed before the stream drops them.
     new cloudwatch.Alarm(this, 'ConsumerDeadLetterQueueAlarm', {

@@ -8,7 +8,7 @@
  * a window write based on a stale read is refused by the shop's version and retried.
  */
 import type { OrderEvent } from '../contracts/events';
-import { HOUR_MS, MINUTE_MS, type OrderBrushingRule } from '../domain/config/thresholds';
+import { HOUR_MS, MINUTE_MS, type OrderBrushingRule, type Thresholds } from '../domain/config/thresholds';
 import {
   affectedStartRanges,
   findBrushingWindows,
@@ -30,6 +30,12 @@ export type { TimedOrderEvent };
 export interface BrushingUpdate {
   /** Signals per eventId, for the events whose order lies in a brushing window. */
   signals: Map<string, Signal[]>;
+  /**
+   * Shadow mode: the batch's signals under another rule, and the violations the evaluated windows
+   * would become (before the lateness wait), from the orders this pass read. No I/O. A window length
+   * longer than the live one sees only the orders the live pass read around each change.
+   */
+  rescore?: (rule: OrderBrushingRule, configVersion: string) => { signals: Map<string, Signal[]>; violations: Violation[] };
 }
 
 const MAX_ATTEMPTS = 8;
@@ -127,13 +133,33 @@ export async function updateBrushing(
     pending = retry;
   }
 
-  for (const item of counted) {
-    const at = orderAt.get(item)!;
-    const here = evaluated.get(item.event.merchantId)?.find((e) => at >= e.range.startMs && at <= e.range.endMs);
-    const covering = here?.windows.filter((w) => w.startMs <= at && at <= w.endMs) ?? [];
-    if (covering.length === 0) continue;
-    outcome.signals.set(item.event.eventId, brushingSignals(item.event, covering, here!.orders, rule));
-  }
+  const signalsUnder = (r: OrderBrushingRule, windowsOf: (e: Evaluated) => BrushingWindow[]): Map<string, Signal[]> => {
+    const signals = new Map<string, Signal[]>();
+    for (const item of counted) {
+      const at = orderAt.get(item)!;
+      const here = evaluated.get(item.event.merchantId)?.find((e) => at >= e.range.startMs && at <= e.range.endMs);
+      const covering = here ? windowsOf(here).filter((w) => w.startMs <= at && at <= w.endMs) : [];
+      if (covering.length === 0) continue;
+      signals.set(item.event.eventId, brushingSignals(item.event, covering, here!.orders, r));
+    }
+    return signals;
+  };
+  outcome.signals = signalsUnder(rule, (e) => e.windows);
+  outcome.rescore = (other, configVersion) => {
+    if (!other.enabled) return { signals: new Map(), violations: [] };
+    const same = other.windowMinutes === rule.windowMinutes && other.concentrateRate === rule.concentrateRate;
+    const memo = new Map<Evaluated, BrushingWindow[]>();
+    const windowsOf = (e: Evaluated): BrushingWindow[] => {
+      if (same) return e.windows;
+      let found = memo.get(e);
+      if (!found) memo.set(e, (found = findBrushingWindows(e.orders, paramsOf(other), e.range.startMs, e.range.endMs)));
+      return found;
+    };
+    const confirmed = [...evaluated].flatMap(([shopId, list]) =>
+      list.flatMap((e) => windowsOf(e).map((window) => ({ shopId, window, orders: e.orders.filter((o) => o.atMs >= window.startMs && o.atMs <= window.endMs) }))),
+    );
+    return { signals: signalsUnder(other, windowsOf), violations: violationsFor(confirmed, other, configVersion) };
+  };
   return outcome;
 }
 
@@ -237,10 +263,14 @@ export function brushingDetector(features: BrushingFeatures): OrderDetector {
     name: 'orderBrushing',
     async process(items, config) {
       const rule = config.rules.orderBrushing;
-      const { signals } = await updateBrushing(items, features, rule);
+      const { signals, rescore } = await updateBrushing(items, features, rule);
       // Event time is the clock: the batch's latest event is the watermark for confirmations.
       const watermarkMs = items.reduce((max, i) => Math.max(max, i.occurredAtMs), -Infinity);
-      return { ...(await settle(watermarkMs, rule, config.version)), signals };
+      return {
+        ...(await settle(watermarkMs, rule, config.version)),
+        signals,
+        ...(rescore ? { rescore: (other: Thresholds) => rescore(other.rules.orderBrushing, other.version) } : {}),
+      };
     },
     async flush(watermarkMs, config) {
       return settle(watermarkMs, config.rules.orderBrushing, config.version);

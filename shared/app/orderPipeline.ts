@@ -3,14 +3,18 @@
  * The Lambda handler, the embedded runtime and the replay all call this; only the adapters differ.
  */
 import { DECIDED_ORDER_TYPES } from '../contracts/events';
+import { applySuppressions, suppressedReason, type Suppression } from '../domain/config/suppressions';
 import type { Thresholds } from '../domain/config/thresholds';
 import type { Decision, Violation, WarningRequest } from '../domain/records';
 import { scoreSignals, type Signal } from '../domain/scoring/score';
-import type { ConfigSource, DecisionLog, FeatureStore, PenaltyWorkflow, ViolationLedger, WarningOutbox } from '../ports';
+import type { ConfigSource, DecisionLog, FeatureStore, PenaltyWorkflow, SuppressionSource, ViolationLedger, WarningOutbox } from '../ports';
 import { brushingDetector } from './brushingDetector';
+import { buyerWarningsDetector, type BuyerWarningSources } from './detectors/buyerWarnings';
+import { orderFactsDetector } from './detectors/orderFacts';
 import { paymentsDetector } from './detectors/payments';
 import { priceGougingDetector } from './detectors/priceGouging';
 import { addSignals, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './detectors/types';
+import { runShadow, type ShadowDeps } from './shadow';
 
 export interface OrderPipelineDeps {
   features: FeatureStore;
@@ -21,6 +25,12 @@ export interface OrderPipelineDeps {
   warnings?: WarningOutbox;
   /** The penalty ladder; optional where only detection runs. */
   penalties?: PenaltyWorkflow;
+  /** Analysts' per-merchant / per-buyer suppressions of a rule, applied where signals are scored. */
+  suppressions?: SuppressionSource;
+  /** Shadow mode: a candidate version re-scores each batch from the live pass's features, without acting. */
+  shadow?: ShadowDeps;
+  /** The warnings capability's own sources: merchant standing, open orders by SKU, withdrawal on cancel. */
+  buyerWarnings?: BuyerWarningSources;
 }
 
 export interface OrderBatchResult {
@@ -39,12 +49,18 @@ export type OrderPipeline = OrderBatchProcessor & {
   flush(watermarkMs: number): Promise<Violation[]>;
 };
 
-export function orderDetectors(features: FeatureStore): OrderDetector[] {
-  return [brushingDetector(features.brushing), paymentsDetector(features.sets), priceGougingDetector(features.prices)];
+export function orderDetectors(features: FeatureStore, buyerWarnings?: BuyerWarningSources): OrderDetector[] {
+  return [
+    brushingDetector(features.brushing),
+    paymentsDetector(features.sets),
+    priceGougingDetector(features.prices),
+    orderFactsDetector(features),
+    ...(buyerWarnings ? [buyerWarningsDetector(buyerWarnings)] : []),
+  ];
 }
 
 export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
-  const detectors = orderDetectors(deps.features);
+  const detectors = orderDetectors(deps.features, deps.buyerWarnings);
 
   /** Records what detectors established, then lets them commit. Every step is idempotent by id. */
   async function settle(results: readonly DetectorResult[]): Promise<{ fresh: Violation[]; warnings: WarningRequest[] }> {
@@ -71,14 +87,17 @@ export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
     if (work.length === 0) return { decisions: [], violations: [], warnings: [], duplicates };
 
     const config = await deps.config.current();
+    const suppressions = deps.suppressions ? await deps.suppressions.suppressions() : [];
     const results = await Promise.all(detectors.map((d) => d.process(work, config)));
     const signals = new Map<string, Signal[]>();
     for (const r of results) for (const [eventId, s] of r.signals) addSignals(signals, eventId, s);
 
-    const decisions = work.filter(({ event }) => DECIDED_ORDER_TYPES.has(event.type)).map((item) => decide(item, signals, config));
+    const decided = work.filter(({ event }) => DECIDED_ORDER_TYPES.has(event.type));
+    const decisions = decided.map((item) => decide(item, signals, config, suppressions));
     await deps.decisions.append(decisions);
     const { fresh, warnings } = await settle(results);
     await deps.features.processed.markProcessed(work.map((i) => i.event.eventId));
+    if (deps.shadow) await runShadow(deps.shadow, { decided, results, config, live: decisions, decide: (item, s, c) => decide(item, s, c, suppressions) });
     return { decisions, violations: fresh, warnings, duplicates };
   };
 
@@ -98,8 +117,10 @@ export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
   return pipeline;
 }
 
-function decide({ event }: TimedOrderEvent, signals: ReadonlyMap<string, Signal[]>, config: Thresholds): Decision {
-  const scored = scoreSignals(signals.get(event.eventId) ?? [], config.scoring);
+function decide({ event, occurredAtMs }: TimedOrderEvent, signals: ReadonlyMap<string, Signal[]>, config: Thresholds, suppressions: readonly Suppression[]): Decision {
+  const { kept, suppressed } = applySuppressions(signals.get(event.eventId) ?? [], { merchantId: event.merchantId, buyerId: event.buyer.id, atMs: occurredAtMs }, suppressions);
+  const scored = scoreSignals(kept, config.scoring);
+  if (suppressed.length > 0) scored.reasons.push(...suppressed.map(suppressedReason));
   return {
     eventId: event.eventId,
     orderId: event.orderId,

@@ -13,11 +13,16 @@ import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
 import { createMemoryFeatureStore } from '../adapters/memory/featureStore';
 import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../adapters/memory/sinks';
+import { MemoryWarningStore } from '../adapters/memory/warnings';
 import type { Thresholds } from '../domain/config/thresholds';
 import type { DecisionKind, Violation } from '../domain/records';
+import type { StoredWarning } from '../domain/warnings/policy';
 import type { FeatureStore } from '../ports';
 import { shopVerdicts } from './brushingState';
 import { createOrderPipeline } from './orderPipeline';
+import { createEmbeddedPenalties, type MerchantPenaltyStanding } from './penalties/embedded';
+import { PenaltyCaseStanding } from './warnings/merchantStanding';
+import { createWarningService } from './warnings/outbox';
 
 export interface ReplayOptions {
   input: string;
@@ -143,7 +148,11 @@ function labelStats(tp: number, fp: number, fn: number, tn: number): LabelStats 
 }
 
 /** Final state of every merchant with a violation or a brushing period. */
-async function merchantStates(features: FeatureStore, violations: Iterable<Violation>) {
+async function merchantStates(
+  features: FeatureStore,
+  violations: Iterable<Violation>,
+  penaltiesOf: (merchantId: string) => Promise<MerchantPenaltyStanding>,
+) {
   const counts = new Map<string, Record<string, number>>();
   for (const v of violations) {
     const c = counts.get(v.merchantId) ?? {};
@@ -152,23 +161,41 @@ async function merchantStates(features: FeatureStore, violations: Iterable<Viola
   }
   const ids = [...new Set([...counts.keys(), ...(await features.brushing.brushingShops())])].sort();
   const verdicts = await shopVerdicts(features.brushing, ids);
-  return ids
-    .filter((id) => counts.has(id) || verdicts.get(id)!.brushing)
-    .map((merchantId) => {
+  const kept = ids.filter((id) => counts.has(id) || verdicts.get(id)!.brushing);
+  const standings = await Promise.all(kept.map(penaltiesOf));
+  return kept.map((merchantId, n) => {
       const verdict = verdicts.get(merchantId)!;
+      const { penaltyLevel, blacklisted, creditScore, pendingApproval, violationsUnderInvestigation } = standings[n]!;
       return {
         merchantId,
         violationCounts: counts.get(merchantId) ?? {},
-        // The penalty ladder and credit score are their own capability; until it lands these are unknown.
-        penaltyLevel: null,
-        blacklisted: false,
-        creditScore: null,
+        penaltyLevel,
+        blacklisted,
+        creditScore,
+        pendingApproval,
+        violationsUnderInvestigation,
         brushing: {
           periods: verdict.periods.map((p) => ({ start: new Date(p.startMs).toISOString(), end: new Date(p.endMs).toISOString() })),
           suspiciousBuyerIds: verdict.suspiciousBuyerIds,
         },
       };
     });
+}
+
+/** One line of warnings.jsonl (replay.md): a warning issued to a buyer, and whether it was withdrawn since. */
+function warningLine(w: StoredWarning) {
+  return {
+    warningId: w.warningId,
+    buyerId: w.buyerId,
+    type: w.type,
+    severity: w.severity,
+    message: w.message,
+    ...(w.orderId === undefined ? {} : { orderId: w.orderId }),
+    ...(w.merchantId === undefined ? {} : { merchantId: w.merchantId }),
+    ...(w.skuId === undefined ? {} : { skuId: w.skuId }),
+    issuedAt: w.issuedAt,
+    ...(w.status === 'withdrawn' ? { withdrawnAt: w.withdrawnAt } : {}),
+  };
 }
 
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
@@ -183,6 +210,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     penalties: out('penalties.jsonl'),
     merchants: out('merchants.jsonl'),
     rejected: out('rejected.jsonl'),
+    // Beyond the contract: every merchant's penalty case (steps, violation statuses), for export:blacklist.
+    penaltyCases: out('penalty-cases.jsonl'),
   };
 
   const lines = await readInput(options.input);
@@ -220,7 +249,22 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     files.violations.write(v);
   });
   const quarantine = new MemoryQuarantine((r) => files.rejected.write({ line: Number(r.sequenceNumber), reason: r.reason }));
-  const pipeline = createOrderPipeline({ features, violations: ledger, decisions, config: new StaticConfigSource(options.config) });
+  // The penalty ladder on embedded adapters: every ladder step taken becomes a penalties.jsonl line.
+  const penalties = createEmbeddedPenalties({ config: options.config, onStep: (step) => files.penalties.write(step) });
+  // Buyer warnings through the in-memory outbox (de-duplicated, rate-limited, withdrawn on cancel, in
+  // event time); warnings.jsonl is written from it at the end, withdrawn ones marked.
+  const warningStore = new MemoryWarningStore();
+  const warnings = createWarningService({ store: warningStore, config: new StaticConfigSource(options.config) });
+  const pipeline = createOrderPipeline({
+    features,
+    violations: ledger,
+    decisions,
+    config: new StaticConfigSource(options.config),
+    penalties: penalties.workflow,
+    warnings,
+    // ttlMs 0: the standing is re-read each batch, so the replay does not depend on the wall clock.
+    buyerWarnings: { withdrawals: warnings, standing: new PenaltyCaseStanding(penalties.cases, { ttlMs: 0 }) },
+  });
   let orders = 0;
   let reviews = 0;
   let duplicates = 0;
@@ -266,7 +310,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
 
   // History has ended: everything that waits on event time can be judged now.
   await pipeline.flush(Infinity);
-  for (const state of await merchantStates(features, ledger.byId.values())) files.merchants.write(state);
+  // Credit scores as of the end of history (event time), not the wall clock.
+  const endMs = lines.length > 0 && Number.isFinite(lines.at(-1)!.atMs) ? lines.at(-1)!.atMs : 0;
+  for (const state of await merchantStates(features, ledger.byId.values(), (id) => penalties.standingOf(id, endMs))) files.merchants.write(state);
+  for (const c of penalties.cases.all()) files.penaltyCases.write({ state: c.state, creditScore: (await penalties.standingOf(c.state.merchantId, endMs)).creditScore });
+  for (const w of warningStore.all()) files.warnings.write(warningLine(w));
   const elapsedMs = Math.round(performance.now() - started);
   const summary: ReplaySummary = {
     input: options.input,

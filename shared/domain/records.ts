@@ -7,6 +7,8 @@ export interface Reason {
   code: string;
   /** A sentence with the numbers that made the rule fire. */
   detail: string;
+  /** The rule fired but an analyst's suppression silenced it for this merchant or buyer: it added nothing to the score. */
+  suppressed?: true;
 }
 
 export interface Decision {

@@ -65,7 +65,7 @@ ${card(`${fmt(s.lagMs.p50)} / ${fmt(s.lagMs.p95)} ms`, 'stream to handled, p50 /
 
 <section><h2>What was caught</h2>
 ${scenarioTable(b)}
-<p class="muted">Caught: instances detected by any flagged order (review or block), violation on the scenario's shop, or buyer warning. First detection: event time from the scenario's start, median over caught instances. Precision: of the flags raised by the rules and violation types that caught this scenario, the share that fell on this fraud rather than on honest traffic. Recall: share of the scenario's orders flagged (for review rings, which have no orders: share of instances caught). Honest rows and ordinary traffic: everything they show is a false alarm.</p>
+<p class="muted">Caught: instances detected by any flagged order (review or block), violation on the scenario's shop, or buyer warning. First detection: event time from the scenario's start to the watermark (latest event time) of the batch that first caught it, median over caught instances; a batch of ${d.eventSource.batchSize} records spanned a median of ${formatDuration(s.batchSpanMs)} of event time in this run (a live stream's batch spans about a second), so these are upper bounds within that. Precision: of the flags raised by the rules and violation types that caught this scenario, the share that fell on this fraud rather than on honest traffic. Recall: share of the scenario's orders flagged (for review rings, which have no orders: share of instances caught). Honest rows and ordinary traffic: everything they show is a false alarm.</p>
 </section>
 
 <section><h2>Precision and recall per scenario</h2>${precisionRecallChart(b.rows.filter((r) => r.fraud))}

@@ -245,7 +245,8 @@ export function scoreRun(run: RunRecords): Scoreboard {
   const bucketMs = chooseBucket(endMs - startMs);
   const timeline: TimelineBucket[] = [];
   for (let t = startMs; t < endMs; t += bucketMs) timeline.push({ startMs: t, orders: 0, fraudOrders: 0, review: 0, block: 0, violations: 0 });
-  const bucket = (ms: number) => timeline[Math.min(timeline.length - 1, Math.max(0, Math.floor((ms - startMs) / bucketMs)))];
+  // History before the run and anything after it stay off the timeline.
+  const bucket = (ms: number) => (ms < startMs || ms > endMs ? undefined : timeline[Math.min(timeline.length - 1, Math.floor((ms - startMs) / bucketMs))]);
   for (const e of run.events) {
     if (e.kind !== 'order' || e.type !== 'order.placed') continue;
     const b = bucket(Date.parse(e.occurredAt));

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { StreamEvent } from '../contracts/events';
 import { defaultThresholds, parseThresholds } from '../config';
 import type { Thresholds } from '../domain/config/thresholds';
-import type { Decision, Violation, WarningRequest } from '../domain/records';
+import type { Decision, Violation } from '../domain/records';
+import { HTTP_ROUTES } from '../http/routes';
 import { Marketplace, type Emergency, type ScenarioManifest } from '../sim/marketplace';
 import { EVENT_SOURCE_DEFAULTS, STREAMS, type EventSourceSettings } from '../resources';
 import { chooseFeatureStore, type FeatureStoreChoice } from './featureStore';
@@ -226,7 +227,7 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     for (const line of finalText(summary, scoreboard, files)) print(line);
 
     if (options.serve) {
-      print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (GET /v1/health, POST /v1/risk-score), report ${await serveReport(reportPath, options.signal)}`);
+      print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (${HTTP_ROUTES.map((r) => r.routeKey).join(', ')}), report ${await serveReport(reportPath, options.signal)}`);
       await waitForAbort(options.signal);
     }
     return { summary, scoreboard, manifest, reportPath, files };

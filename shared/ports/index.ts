@@ -5,6 +5,7 @@
 import type { Thresholds } from '../domain/config/thresholds';
 import type { BrushingWindow, ShopOrder } from '../domain/brushing/windows';
 import type { Decision, QuarantinedRecord, Violation, WarningRequest } from '../domain/records';
+import type { OrderFactsFeatures, ReviewTrust, ReviewWindows } from './reviews';
 
 export interface OrderUpsert {
   shopId: string;
@@ -155,6 +156,12 @@ export interface FeatureStore {
   readonly processed: ProcessedEvents;
   readonly sets: WindowedSets;
   readonly prices: PriceHistograms;
+  /** Order facts by orderId (the review stream's join), open orders by SKU. */
+  readonly orderFacts: OrderFactsFeatures;
+  /** The review stream's windows: bursts, rings, near-duplicate texts. */
+  readonly reviews: ReviewWindows;
+  /** Trust weight per review, re-judged by both streams. */
+  readonly reviewTrust: ReviewTrust;
   close(): Promise<void>;
 }
 
@@ -187,6 +194,9 @@ export interface PenaltyWorkflow {
 }
 
 export * from './penalties';
+export * from './reviews';
+export * from './config';
+export * from './warnings';
 
 /** Answers remembered by idempotency key (what a client's retried request gets back). */
 export interface IdempotencyStore {

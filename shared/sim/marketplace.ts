@@ -37,6 +37,11 @@ export interface MarketplaceOptions {
   minutes: number;
   /** Event time of the first moment of the run (ISO 8601). */
   startAt: string;
+  /**
+   * Days of thin order history before startAt: a few paid orders of every SKU at its usual price, as
+   * a live platform has, so that price baselines exist when the run begins. 0 for none.
+   */
+  historyDays: number;
 }
 
 export const DEFAULT_MARKETPLACE: MarketplaceOptions = {
@@ -45,6 +50,7 @@ export const DEFAULT_MARKETPLACE: MarketplaceOptions = {
   minutes: 2 * 24 * 60,
   // Midnight in Beijing, where the simulated shoppers live: the rhythm reads local hours.
   startAt: '2026-11-01T16:00:00.000Z',
+  historyDays: 14,
 };
 
 export interface ScenarioInstance {
@@ -84,8 +90,10 @@ export interface ScenarioManifest {
   startAt: string;
   endAt: string;
   minutes: number;
-  /** Filled in once the traffic has been generated. */
+  /** Filled in once the traffic has been generated (history included). */
   events: number;
+  /** The thin history before startAt: its first day, and its events (all `order.paid`, ordinary). */
+  history: { from: string; events: number };
   orders: number;
   reviews: number;
   merchants: number;
@@ -169,6 +177,7 @@ export class Marketplace {
   readonly world: World;
   private readonly startMs: number;
   private readonly endMs: number;
+  private readonly historyFromMs: number;
   private readonly queue = new EventQueue<Queued>();
   private readonly instances: InstanceState[] = [];
   private readonly regimes = new Map<string, PriceRegime[]>();
@@ -184,10 +193,12 @@ export class Marketplace {
     if (!Number.isInteger(o.seed)) throw new Error('seed must be an integer');
     if (!(Number.isInteger(o.events) && o.events >= 200)) throw new Error('events must be an integer of at least 200');
     if (!(o.minutes >= 60)) throw new Error('minutes must be at least 60');
+    if (!(Number.isInteger(o.historyDays) && o.historyDays >= 0)) throw new Error('historyDays must be a whole number of days, 0 or more');
     this.options = o;
     this.startMs = Date.parse(o.startAt);
     if (!Number.isFinite(this.startMs)) throw new Error(`startAt is not a time: ${o.startAt}`);
     this.endMs = this.startMs + Math.round(o.minutes * MINUTE);
+    this.historyFromMs = this.startMs - o.historyDays * DAY;
 
     const rnd = new Random(o.seed);
     this.world = new World(o.seed, rnd, {
@@ -212,6 +223,7 @@ export class Marketplace {
     const perScenario = clamp(Math.floor(o.events / 12_000) + 1, 1, 10);
     const context = this.planContext(rnd);
     for (const planner of PLANNERS) for (let i = 0; i < perScenario; i++) planner(context, i);
+    this.planHistory(rnd);
 
     const scheduled = this.queue.size;
     this.baselineOrders = Math.max(0, Math.round((o.events - scheduled) / this.expectedEventsPerOrder(new Random(o.seed ^ 0x5eed))));
@@ -226,6 +238,7 @@ export class Marketplace {
       endAt: new Date(this.endMs).toISOString(),
       minutes: o.minutes,
       events: 0,
+      history: { from: new Date(this.historyFromMs).toISOString(), events: 0 },
       orders: 0,
       reviews: 0,
       merchants: this.world.merchants.length,
@@ -285,6 +298,7 @@ export class Marketplace {
 
   private count(timed: TimedEvent, instance: InstanceState | null, orderIds: Set<string>): void {
     this.manifest_.events++;
+    if (timed.atMs < this.startMs) this.manifest_.history.events++;
     const e = timed.event;
     if (e.kind === 'review') this.manifest_.reviews++;
     else orderIds.add(e.orderId);
@@ -327,8 +341,33 @@ export class Marketplace {
 
   private schedule(events: readonly TimedEvent[], instance: InstanceState | null): void {
     for (const timed of events) {
-      if (timed.atMs > this.endMs || timed.atMs < this.startMs) continue;
+      if (timed.atMs > this.endMs || timed.atMs < this.historyFromMs) continue;
       this.queue.push(timed.atMs, { timed, instance });
+    }
+  }
+
+  /**
+   * Before the run, every SKU sold a little at its usual price: four paid orders of each essential
+   * (enough for its own baseline), one of half the others (their categories' baselines).
+   */
+  private planHistory(rnd: Random): void {
+    const span = this.startMs - this.historyFromMs;
+    if (span <= 0) return;
+    const essential = new Set<string>(ESSENTIAL_CATEGORIES);
+    for (const sku of this.world.skus.values()) {
+      const n = essential.has(sku.category) ? 4 : rnd.chance(0.5) ? 1 : 0;
+      for (let k = 0; k < n; k++) {
+        const at = this.historyFromMs + rnd.int(0, span - HOUR);
+        const spec = this.world.ordinaryOrder(this.world.buyerPicker.pick(rnd), sku, at, { fraud: false, scenario: 'ordinary' });
+        spec.items = [{ skuId: sku.id, category: sku.category, quantity: rnd.int(1, 3), unitPrice: sku.price }];
+        spec.shipping = { ...spec.shipping, fee: this.world.shippingFee(sku.merchantId, spec.items) };
+        spec.outcome = { kind: 'paid', afterMs: rnd.int(5, 120) * 1000, status: spec.instrument.method === 'card' ? 'authorized' : 'captured' };
+        if (spec.instrument.method === 'cod') spec.instrument = { method: 'wallet', id: this.world.id('pi'), billingCountry: 'CN', issuerCountry: 'CN' };
+        spec.completeAfterMs = null;
+        spec.review = null;
+        // Only the payment: what the price baselines are made of.
+        this.schedule(orderLifecycle(rnd, spec).filter((e) => e.event.type === 'order.paid' && e.atMs < this.startMs), null);
+      }
     }
   }
 
@@ -359,7 +398,6 @@ export class Marketplace {
   }
 
   private planContext(rnd: Random): PlanContext {
-    const self = this;
     const world = this.world;
     const span = this.endMs - this.startMs;
     const established = () => world.buyers.filter((b) => !this.reservedBuyers.has(b.id) && b.createdAtMs < this.startMs - 60 * DAY);
@@ -371,8 +409,8 @@ export class Marketplace {
       emergency: this.emergency,
       ordinary: (spec) => this.schedule(orderLifecycle(rnd, spec), null),
       at: (from, to) => Math.round(this.startMs + (from + rnd.next() * (to - from)) * span),
-      open(scenario, fraud, summary) {
-        const n = self.instances.filter((i) => i.info.scenario === scenario).length + 1;
+      open: (scenario, fraud, summary) => {
+        const n = this.instances.filter((i) => i.info.scenario === scenario).length + 1;
         const state: InstanceState = {
           info: {
             id: `${scenario}#${n}`,
@@ -403,52 +441,52 @@ export class Marketplace {
             reviewIds: new Set(),
           },
         };
-        self.instances.push(state);
+        this.instances.push(state);
         return {
           id: state.info.id,
-          touch(kind, ...ids) {
+          touch: (kind, ...ids) => {
             for (const id of ids) if (id !== undefined) state.sets[kind].add(id);
           },
-          order(spec) {
+          order: (spec) => {
             if (spec.label.scenario !== scenario) throw new Error(`${state.info.id}: an order labelled ${spec.label.scenario} added to it`);
             state.sets.merchantIds.add(spec.merchantId);
             state.sets.buyerIds.add(spec.buyerId);
             for (const item of spec.items) state.sets.skuIds.add(item.skuId);
             state.sets.deviceIds.add(spec.device.id);
             if (spec.instrument.id) state.sets.instrumentIds.add(spec.instrument.id);
-            self.schedule(orderLifecycle(rnd, spec), state);
+            this.schedule(orderLifecycle(rnd, spec), state);
           },
-          event(timed) {
-            self.schedule([timed], state);
+          event: (timed) => {
+            this.schedule([timed], state);
           },
-          setSummary(summary, details = {}) {
+          setSummary: (summary, details = {}) => {
             state.info.summary = summary;
             state.info.details = details;
           },
         };
       },
-      reserveMerchant(filter = () => true, rank = 'any') {
+      reserveMerchant: (filter = () => true, rank = 'any') => {
         // Top-up shops are platform services every card tester hits: no scenario owns one.
-        const free = world.merchants.filter((m) => !self.reservedMerchants.has(m.id) && !m.skus.some((x) => x.category === 'digital.topup'));
+        const free = world.merchants.filter((m) => !this.reservedMerchants.has(m.id) && !m.skus.some((x) => x.category === 'digital.topup'));
         const ranked = rank === 'popular' ? free.slice(0, Math.max(5, Math.ceil(free.length * 0.2))) : rank === 'small' ? free.slice(Math.floor(free.length / 2)) : free;
         const candidates = ranked.filter(filter);
         const merchant = rnd.pick(candidates.length > 0 ? candidates : ranked.length > 0 ? ranked : free);
         if (merchant === undefined) throw new Error('the marketplace ran out of shops for its scenarios; raise --events');
-        self.reservedMerchants.add(merchant.id);
+        this.reservedMerchants.add(merchant.id);
         return merchant;
       },
-      bystander(filter) {
-        const free = world.merchants.filter((m) => !self.reservedMerchants.has(m.id) && filter(m));
+      bystander: (filter) => {
+        const free = world.merchants.filter((m) => !this.reservedMerchants.has(m.id) && filter(m));
         return free.length > 0 ? rnd.pick(free) : undefined;
       },
-      reserveBuyer() {
+      reserveBuyer: () => {
         const pool = established();
         if (pool.length === 0) throw new Error('the marketplace ran out of established buyers for its scenarios; raise --events');
         const buyer = rnd.pick(pool);
-        self.reservedBuyers.add(buyer.id);
+        this.reservedBuyers.add(buyer.id);
         return buyer;
       },
-      crowd(n) {
+      crowd: (n) => {
         const pool = established();
         const chosen = new Map<string, Buyer>();
         for (let guard = 0; chosen.size < Math.min(n, pool.length) && guard < n * 50; guard++) {
@@ -457,14 +495,14 @@ export class Marketplace {
         }
         return [...chosen.values()];
       },
-      priceRegime(sku, fromMs, factor, label, scenario) {
-        const state = self.instances.find((i) => i.info.id === scenario.id)!;
+      priceRegime: (sku, fromMs, factor, label, scenario) => {
+        const state = this.instances.find((i) => i.info.id === scenario.id)!;
         state.sets.skuIds.add(sku.id);
         state.sets.merchantIds.add(sku.merchantId);
-        const list = self.regimes.get(sku.id) ?? [];
+        const list = this.regimes.get(sku.id) ?? [];
         list.push({ fromMs, factor, label, instance: state });
         list.sort((a, b) => a.fromMs - b.fromMs);
-        self.regimes.set(sku.id, list);
+        this.regimes.set(sku.id, list);
       },
     };
   }

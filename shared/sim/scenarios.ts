@@ -3,7 +3,7 @@
  * surprises that look unusual but are not fraud (`fraud: false`, scenario `honest_*`), so a run
  * measures both what is caught and what is wrongly flagged. Each planner adds one instance.
  */
-import { CATEGORIES, ESSENTIAL_CATEGORIES, FAKE_REVIEW_EDITS, FAKE_REVIEW_TEMPLATE, HIGH_VALUE_CATEGORIES, type Category, type IpRegion } from './catalog';
+import { CATEGORIES, DECLINE_REASONS, ESSENTIAL_CATEGORIES, FAKE_REVIEW_EDITS, FAKE_REVIEW_TEMPLATE, HIGH_VALUE_CATEGORIES, type Category, type IpRegion } from './catalog';
 import type { PlanContext } from './marketplace';
 import {
   DAY,
@@ -40,8 +40,9 @@ function clock(ms: number): string {
   return new Date(ms + LOCAL_OFFSET).toISOString().slice(5, 16).replace('T', ' ') + ' (UTC+8)';
 }
 
-function single(spec: OrderSpec, sku: Sku, unitPrice: number, quantity = 1): OrderSpec {
+function single(ctx: PlanContext, spec: OrderSpec, sku: Sku, unitPrice: number, quantity = 1): OrderSpec {
   spec.items = [{ skuId: sku.id, category: sku.category, quantity, unitPrice }];
+  spec.shipping = { ...spec.shipping, fee: ctx.world.shippingFee(spec.merchantId, spec.items) };
   return spec;
 }
 
@@ -81,7 +82,7 @@ const orderBrushing: Planner = (ctx) => {
     const burstMs = rnd.int(25, 50) * MINUTE;
     for (const buyer of ring) {
       for (let k = rnd.int(3, 6); k > 0; k--) {
-        const spec = single(world.ordinaryOrder(buyer, sku, t0 + rnd.int(0, burstMs), label), sku, sku.price);
+        const spec = single(ctx, world.ordinaryOrder(buyer, sku, t0 + rnd.int(0, burstMs), label), sku, sku.price);
         spec.device = { id: buyer.devices[0]!, ip: ipIn(rnd, block), ipCountry: 'CN' };
         paidNow(ctx, spec, 10, 60);
         // Empty parcels are "received" quickly, and every order earns a glowing review.
@@ -163,7 +164,7 @@ const priceGouging: Planner = (ctx, index) => {
   const crowd = ctx.crowd(rnd.int(10, 25));
   for (const buyer of crowd) {
     const at = fromMs + rnd.int(0, Math.min(10 * HOUR, ctx.endMs - fromMs));
-    const spec = single(world.ordinaryOrder(buyer, sku, at, label), sku, gouged, rnd.int(1, 3));
+    const spec = single(ctx, world.ordinaryOrder(buyer, sku, at, label), sku, gouged, rnd.int(1, 3));
     spec.reviewLabel = ORDINARY;
     s.order(spec);
   }
@@ -215,7 +216,7 @@ const cardTesting: Planner = (ctx, index) => {
       // The last two small ones go through: the tester has found a live card.
       outcome:
         k < attempts - 2
-          ? { kind: 'declined', afterMs: rnd.int(2, 8) * 1000, reason: rnd.pick(['incorrect_cvc', 'do_not_honor', 'insufficient_funds', 'expired_card', 'invalid_account']) }
+          ? { kind: 'declined', afterMs: rnd.int(2, 8) * 1000, reason: rnd.pick(DECLINE_REASONS) }
           : { kind: 'paid', afterMs: rnd.int(2, 8) * 1000, status: 'authorized' },
       completeAfterMs: null,
       review: null,
@@ -275,7 +276,7 @@ const botSignup: Planner = (ctx) => {
       instruments: [world.newInstrument('CN', 'wallet')],
       ipBlock: block,
     });
-    const spec = single(world.ordinaryOrder(bot, sku, createdAt + rnd.int(2, 20) * 1000, label), sku, sku.price, rnd.int(1, 2));
+    const spec = single(ctx, world.ordinaryOrder(bot, sku, createdAt + rnd.int(2, 20) * 1000, label), sku, sku.price, rnd.int(1, 2));
     paidNow(ctx, spec, 3, 10);
     spec.review = null;
     s.order(spec);
@@ -350,7 +351,7 @@ const flashSale: Planner = (ctx) => {
   const n = Math.min(400, Math.max(60, Math.ceil(10 * usualPerHour)));
   const start = atLocalHours(ctx, ctx.at(0.1, 0.85), 20, 21);
   const price = Math.round(sku.price * 0.7);
-  for (const buyer of ctx.crowd(n)) s.order(single(world.ordinaryOrder(buyer, sku, start + rnd.int(0, HOUR), label), sku, price));
+  for (const buyer of ctx.crowd(n)) s.order(single(ctx, world.ordinaryOrder(buyer, sku, start + rnd.int(0, HOUR), label), sku, price));
   s.setSummary(`${merchant.id} sells ${sku.id} at 30% off for one hour from ${clock(start)}: ${n} orders, each from a different buyer, over ten times its usual rate`, {
     orders: n,
     usualOrdersPerHour: Math.round(usualPerHour * 10) / 10,
@@ -375,7 +376,7 @@ const priceRise: Planner = (ctx, index) => {
   ctx.priceRegime(sku, fromMs, factor, label, s);
   for (const buyer of ctx.crowd(rnd.int(8, 15))) {
     const at = fromMs + rnd.int(0, Math.min(12 * HOUR, ctx.endMs - fromMs));
-    s.order(single(world.ordinaryOrder(buyer, sku, at, label), sku, raised));
+    s.order(single(ctx, world.ordinaryOrder(buyer, sku, at, label), sku, raised));
   }
   s.setSummary(
     `${merchant.id} raises ${sku.id} (${category}) by ${Math.round((factor - 1) * 100)}% from ${yuan(sku.price)} to ${yuan(raised)} at ${clock(fromMs)}${essential ? ', before any emergency' : ''}; buyers keep buying`,
@@ -394,7 +395,7 @@ const viralProduct: Planner = (ctx) => {
   const n = rnd.int(40, 70);
   let reviews = 0;
   for (const buyer of ctx.crowd(n)) {
-    const spec = single(world.ordinaryOrder(buyer, sku, start + rnd.int(0, 8 * HOUR), label), sku, sku.price);
+    const spec = single(ctx, world.ordinaryOrder(buyer, sku, start + rnd.int(0, 8 * HOUR), label), sku, sku.price);
     paidNow(ctx, spec, 5, 120);
     spec.completeAfterMs = rnd.int(3 * 60, 8 * 60) * MINUTE;
     const rating = pickWeighted(rnd, [

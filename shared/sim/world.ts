@@ -9,7 +9,6 @@ import {
   BUYER_COUNTRIES,
   CATEGORIES,
   CATEGORY_DEMAND,
-  DECLINE_REASONS,
   IP_BLOCKS,
   REVIEW_PHRASES,
   SHOP_CATEGORIES,
@@ -46,6 +45,9 @@ export interface Merchant {
   skus: Sku[];
   /** Relative popularity. */
   weight: number;
+  /** The shop's shipping policy: this fee per order, free from `freeShippingFrom` (满99包邮). */
+  shippingFee: number;
+  freeShippingFrom: number;
 }
 
 export type PaymentMethod = 'card' | 'wallet' | 'bank_transfer' | 'cod';
@@ -229,7 +231,14 @@ export class World {
     const first: Category = topUp ? 'digital.topup' : pickWeighted(rnd, SHOP_CATEGORIES.map((c) => [c, CATEGORY_DEMAND[c]] as const));
     const categories = new Set<Category>([first]);
     if (!topUp && rnd.chance(0.4)) categories.add(pickWeighted(rnd, SHOP_CATEGORIES.map((c) => [c, CATEGORY_DEMAND[c]] as const)));
-    const merchant: Merchant = { id, skus: [], weight: 1 / Math.pow(rank + 1, 0.9) };
+    const shippingFee = pickWeighted(rnd, [
+      [0, 0.55],
+      [600, 0.12],
+      [800, 0.1],
+      [1000, 0.15],
+      [1200, 0.08],
+    ]);
+    const merchant: Merchant = { id, skus: [], weight: 1 / Math.pow(rank + 1, 0.9), shippingFee, freeShippingFrom: 9_900 };
     for (const category of categories) for (let k = rnd.int(2, 4); k > 0; k--) this.addSku(merchant, category);
     this.merchants.push(merchant);
     this.merchantById.set(id, merchant);
@@ -298,9 +307,17 @@ export class World {
       items,
       instrument: rnd.pick(buyer.instruments),
       device: { id: rnd.pick(buyer.devices), ip: ipIn(rnd, buyer.ipBlock), ipCountry: buyer.country },
-      shipping: { addressId: rnd.pick(buyer.addresses), country: buyer.country, fee: shippingFee(rnd) },
+      shipping: { addressId: rnd.pick(buyer.addresses), country: buyer.country, fee: this.shippingFee(merchant.id, items) },
       label,
     };
+  }
+
+  /** What the shop charges for shipping an order of these items. */
+  shippingFee(merchantId: string, items: readonly { quantity: number; unitPrice: number }[]): number {
+    const merchant = this.merchantById.get(merchantId);
+    if (!merchant) return 0;
+    const total = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
+    return total >= merchant.freeShippingFrom ? 0 : merchant.shippingFee;
   }
 }
 
@@ -310,16 +327,6 @@ function quantity(rnd: Random, category: Category): number {
     [1, 0.75],
     [2, 0.17],
     [rnd.int(3, 5), 0.08],
-  ]);
-}
-
-function shippingFee(rnd: Random): number {
-  return pickWeighted(rnd, [
-    [0, 0.6],
-    [600, 0.12],
-    [800, 0.1],
-    [1000, 0.12],
-    [1200, 0.06],
   ]);
 }
 

@@ -14,12 +14,19 @@ beforeAll(() => {
  * it has to be added here as well, next to the reason given in the stack.
  */
 const EXPECTED_ACKNOWLEDGEMENTS = [
+  'RisklinePenalties/Workflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+  'RisklinePenalties/Workflow/StateMachine/Role AwsSolutions-IAM5[Resource::<WorkflowTaskFunctionD520993B.Arn>:*]',
+  'RisklinePenalties/Workflow/Task/Function AwsSolutions-L1',
+  'RisklinePenalties/Workflow/Task/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateful/ConsumerDeadLetterQueue AwsSolutions-SQS3',
   'RisklineStateful/FeatureStore AwsSolutions-AEC6',
   'RisklineStateful/Users AwsSolutions-COG8',
+  'RisklineStateful/Vpc/StepFunctions AwsSolutions-EC23',
   'RisklineStateless/Http/Api/GET--v1--health AwsSolutions-APIG4',
   'RisklineStateless/Http/Health/Function AwsSolutions-L1',
   'RisklineStateless/Http/Health/Role AwsSolutions-IAM5[Resource::*]',
+  'RisklineStateless/Http/PenaltyApi/Function AwsSolutions-L1',
+  'RisklineStateless/Http/PenaltyApi/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/Http/RiskScore/Function AwsSolutions-L1',
   'RisklineStateless/Http/RiskScore/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/OrderStream/Function AwsSolutions-L1',

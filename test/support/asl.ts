@@ -138,14 +138,18 @@ export class AslInterpreter {
     let current: string | undefined = name;
     let data = input;
     while (current !== undefined) {
-      const state = this.definition.States[current];
+      const state: AslState | undefined = this.definition.States[current];
       if (state === undefined) throw new Error(`no state ${current}`);
       execution.path.push(current);
-      const context = { Execution: { Name: execution.name }, State: { Name: current, EnteredTime: this.now() }, Task: { Token: '' } };
-      const effective = state.InputPath === undefined ? data : readPath(data, state.InputPath, context);
+      const context: { Execution: { Name: string }; State: { Name: string; EnteredTime: string }; Task: { Token: string } } = {
+        Execution: { Name: execution.name },
+        State: { Name: current, EnteredTime: this.now() },
+        Task: { Token: '' },
+      };
+      const effective: unknown = state.InputPath === undefined ? data : readPath(data, state.InputPath, context);
       switch (state.Type) {
         case 'Choice': {
-          const choice = state.Choices?.find((c) => matches(c, effective, context));
+          const choice: { Next: string } | undefined = state.Choices?.find((c): boolean => matches(c, effective, context));
           current = choice?.Next ?? state.Default;
           if (current === undefined) return this.finish(execution, 'FAILED', undefined, { Error: 'States.NoChoiceMatched', Cause: name });
           continue;

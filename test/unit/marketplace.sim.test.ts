@@ -55,11 +55,23 @@ describe('marketplace simulator', () => {
     const times = events.map(ms);
 
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
-    expect(times[0]).toBeGreaterThanOrEqual(Date.parse(manifest.startAt));
+    expect(times[0]).toBeGreaterThanOrEqual(Date.parse(manifest.history.from));
     expect(times[times.length - 1]).toBeLessThanOrEqual(Date.parse(manifest.endAt));
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
     expect(manifest.events).toBe(events.length);
     expect(Math.abs(events.length - 4_000) / 4_000).toBeLessThan(0.15);
+  });
+
+  it('gives every essential SKU a thin price history before the run: paid orders at its usual price', () => {
+    const startMs = Date.parse(manifest.startAt);
+    const history = events.filter((e) => ms(e) < startMs);
+    const units = new Map<string, number>();
+    for (const e of history) for (const i of (e as OrderEvent).items ?? []) units.set(i.skuId, (units.get(i.skuId) ?? 0) + i.quantity);
+    const essentialSkus = new Set(orders.filter((e) => ms(e) >= startMs).flatMap((e) => e.items!.filter((i) => ESSENTIAL_CATEGORIES.includes(i.category as never)).map((i) => i.skuId)));
+
+    expect(history.length).toBe(manifest.history.events);
+    expect(history.every((e) => e.type === 'order.paid' && e.label?.fraud === false)).toBe(true);
+    expect([...essentialSkus].every((sku) => (units.get(sku) ?? 0) >= 4)).toBe(true);
   });
 
   it('follows a daily rhythm: evenings are far busier than the small hours (Beijing time)', () => {

@@ -45,7 +45,12 @@ export class DynamoDecisionLog implements DecisionLog {
         new PutCommand({
           TableName: this.tableName,
           // An occurredAt that does not parse leaves expiresAt undefined (dropped): kept, never expired.
-          Item: { ...decision, expiresAt: expiryAfter(Date.parse(decision.occurredAt), this.ttlDays) },
+          Item: {
+            ...decision,
+            expiresAt: expiryAfter(Date.parse(decision.occurredAt), this.ttlDays),
+            // Keys the sparse flaggedByDay index: analysts list recent review and block decisions by day.
+            flaggedDay: decision.decision === 'allow' ? undefined : decision.occurredAt.slice(0, 10),
+          },
           ConditionExpression: 'attribute_not_exists(eventId)',
         }),
       );

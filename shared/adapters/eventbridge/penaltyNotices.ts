@@ -18,6 +18,8 @@ export class EventBridgePenaltyNotices implements PenaltyNotices {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
+    /** First backoff before resending entries EventBridge did not accept, doubled each attempt. */
+    private readonly baseDelayMs = 50,
   ) {}
 
   async publish(notices: readonly Notice[]): Promise<void> {
@@ -52,7 +54,7 @@ export class EventBridgePenaltyNotices implements PenaltyNotices {
         throw new DependencyError('eventbridge', `${failed.length} notices not accepted after ${attempt} attempts (${codes})`);
       }
       pending = failed;
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      await new Promise((resolve) => setTimeout(resolve, this.baseDelayMs * 2 ** (attempt - 1)));
     }
   }
 }

@@ -19,6 +19,7 @@ import type {
 } from '../../ports';
 import { lowerBound, upperBound } from './sortedArray';
 import { MemoryPriceHistograms, MemoryWindowedSets } from './windowedSets';
+import { MemoryOrderFacts, MemoryReviewTrust, MemoryReviewWindows } from './reviews';
 
 interface ShopState {
   version: number;
@@ -145,6 +146,9 @@ export function createMemoryFeatureStore(): FeatureStore {
     processed: new MemoryProcessedEvents(),
     sets: new MemoryWindowedSets(),
     prices: new MemoryPriceHistograms(),
+    orderFacts: new MemoryOrderFacts(),
+    reviews: new MemoryReviewWindows(),
+    reviewTrust: new MemoryReviewTrust(),
     close: async () => {},
   };
 }

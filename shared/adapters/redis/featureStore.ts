@@ -13,6 +13,7 @@ import type { BrushingWindow, ShopOrder } from '../../domain/brushing/windows';
 import { asDependency } from '../../errors';
 import { runPipeline } from './pipeline';
 import { defineWindowedCommands, RedisPriceHistograms, RedisWindowedSets } from './windowedSets';
+import { defineReviewCommands, RedisOrderFacts, RedisReviewTrust, RedisReviewWindows } from './reviews';
 import type {
   BrushingFeatures,
   FeatureStore,
@@ -254,12 +255,16 @@ export function createRedisFeatureStore(connection: Redis | string, options: Red
   redis.defineCommand('rlReadOrders', { numberOfKeys: 2, lua: READ_ORDERS });
   redis.defineCommand('rlReplaceWindows', { numberOfKeys: 4, lua: REPLACE_WINDOWS });
   defineWindowedCommands(redis);
+  defineReviewCommands(redis);
   return {
     name: 'redis',
     brushing: new RedisBrushingFeatures(redis, prefix, options.retentionMs ?? 30 * 24 * 3_600_000),
     processed: new RedisProcessedEvents(redis, prefix, options.processedTtlMs ?? 8 * 24 * 3_600_000),
     sets: new RedisWindowedSets(redis, prefix),
     prices: new RedisPriceHistograms(redis, prefix),
+    orderFacts: new RedisOrderFacts(redis, prefix),
+    reviews: new RedisReviewWindows(redis, prefix),
+    reviewTrust: new RedisReviewTrust(redis, prefix),
     close: async () => {
       if (typeof connection === 'string') await redis.quit();
     },

@@ -12,6 +12,7 @@ import type { PaymentRules } from '../../domain/config/paymentRules';
 import { stableId } from '../../domain/ids';
 import { paymentSignals, type PaymentFeatures, type PaymentOutcome } from '../../domain/payments/signals';
 import type { WarningRequest } from '../../domain/records';
+import type { Signal } from '../../domain/scoring/score';
 import type { SetAnswer, SetProbe, SetQuery, WindowedSets } from '../../ports';
 import { addSignals, emptyResult, type OrderDetector, type TimedOrderEvent } from './types';
 
@@ -161,11 +162,18 @@ export function paymentsDetector(sets: WindowedSets): OrderDetector {
       if (!rules.enabled || scored.length === 0) return result;
       const plans = scored.map((i) => planVelocity(i.event, i.occurredAtMs, rules, true));
       const answers = await sets.run(plans.map((p) => p.query));
+      const features = scored.map(({ event }, n) => ({ eventId: event.eventId, features: plans[n]!.read(answers[n]!).features }));
       scored.forEach(({ event }, n) => {
-        const signals = paymentSignals(plans[n]!.read(answers[n]!).features, rules);
+        const signals = paymentSignals(features[n]!.features, rules);
         addSignals(result.signals, event.eventId, signals);
         if (signals.some((s) => s.code === 'ACCOUNT_TAKEOVER_PATTERN')) result.warnings.push(notByOwnerWarning(event));
       });
+      // Shadow: the same features under other rules (what was recorded, e.g. the small-decline sets, stays as the live rules chose).
+      result.rescore = (other) => {
+        const signals = new Map<string, Signal[]>();
+        for (const f of features) addSignals(signals, f.eventId, paymentSignals(f.features, other.rules.payments));
+        return { signals, violations: [] };
+      };
       return result;
     },
   };

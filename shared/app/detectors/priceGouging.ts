@@ -8,7 +8,7 @@
  * cache ignores until it evicts the entry.
  */
 import type { OrderEvent } from '../../contracts/events';
-import type { PriceGougingRules } from '../../domain/config/priceRules';
+import type { Emergency, PriceGougingRules } from '../../domain/config/priceRules';
 import { stableId } from '../../domain/ids';
 import { money } from '../../domain/payments/signals';
 import {
@@ -170,6 +170,23 @@ export function gougingWarning(event: OrderEvent, g: GougedLine): WarningRequest
 
 const JUDGED = new Set<OrderEvent['type']>(['order.placed', 'order.paid']);
 
+interface LineFeatures {
+  plan: LinePlan;
+  sku: { median: number | null; samples: number };
+  category: { median: number | null; samples: number };
+}
+
+/** The gouging lines among an order's lines, judged under `rules`. Pure. */
+function verdicts(lines: readonly LineFeatures[], rules: PriceGougingRules, emergencyOf: (p: LinePlan) => Emergency | undefined): GougedLine[] {
+  return lines.flatMap(({ plan: p, sku, category }) => {
+    const baseline = chooseBaseline(sku, category, p.days, rules);
+    if (!baseline) return [];
+    const emergency = emergencyOf(p);
+    const verdict = judgePrice(p.line, baseline, rules, emergency);
+    return verdict.gouging ? [{ line: p.line, baseline, verdict, ...(emergency ? { emergencyId: emergency.id } : {}) }] : [];
+  });
+}
+
 export interface PriceGougingDetector extends OrderDetector {
   /** Read-only: judges a candidate order's lines (the checkout endpoint). */
   assess(event: OrderEvent, atMs: number, rules: PriceGougingRules): Promise<PriceAssessment>;
@@ -178,21 +195,22 @@ export interface PriceGougingDetector extends OrderDetector {
 export function priceGougingDetector(prices: PriceHistograms): PriceGougingDetector {
   const reader = new BaselineReader(prices);
 
-  async function judge(items: readonly { event: OrderEvent; atMs: number }[], rules: PriceGougingRules): Promise<GougedLine[][]> {
+  /** Each line's plan with the SKU and category medians read for it: the features of the verdict. */
+  async function read(items: readonly { event: OrderEvent; atMs: number }[], rules: PriceGougingRules): Promise<LineFeatures[][]> {
     const plans = items.map((i) => plan(i.event, i.atMs, rules));
     const flat = plans.flat();
     const [sku, category] = await Promise.all([reader.medians(flat.map((p) => p.sku)), reader.medians(flat.map((p) => p.category))]);
     let n = 0;
     return plans.map((lines) =>
-      lines.flatMap((p) => {
+      lines.map((p) => {
         const k = n++;
-        const baseline = chooseBaseline(sku[k]!, category[k]!, p.days, rules);
-        if (!baseline) return [];
-        const emergency = p.emergencyId === undefined ? undefined : rules.emergencies.find((e) => e.id === p.emergencyId);
-        const verdict = judgePrice(p.line, baseline, rules, emergency);
-        return verdict.gouging ? [{ line: p.line, baseline, verdict, ...(p.emergencyId ? { emergencyId: p.emergencyId } : {}) }] : [];
+        return { plan: p, sku: sku[k]!, category: category[k]! };
       }),
     );
+  }
+
+  async function judge(items: readonly { event: OrderEvent; atMs: number }[], rules: PriceGougingRules): Promise<GougedLine[][]> {
+    return (await read(items, rules)).map((lines) => verdicts(lines, rules, (p) => (p.emergencyId === undefined ? undefined : rules.emergencies.find((e) => e.id === p.emergencyId))));
   }
 
   return {
@@ -202,10 +220,25 @@ export function priceGougingDetector(prices: PriceHistograms): PriceGougingDetec
       const result = emptyResult();
       const judged = items.filter((i) => JUDGED.has(i.event.type) && (i.event.items?.length ?? 0) > 0);
       if (!rules.enabled || judged.length === 0) return result;
-      const gouged = await judge(
+      const features = await read(
         judged.map((i) => ({ event: i.event, atMs: i.occurredAtMs })),
         rules,
       );
+      const emergencyOf = (p: LinePlan) => (p.emergencyId === undefined ? undefined : rules.emergencies.find((e) => e.id === p.emergencyId));
+      const gouged = features.map((lines) => verdicts(lines, rules, emergencyOf));
+      // Shadow: the same baselines judged under other rules (the baseline window itself stays as the live rules chose).
+      result.rescore = (other) => {
+        const rescored = { signals: new Map<string, Signal[]>(), violations: [] as Violation[] };
+        const otherRules = other.rules.priceGouging;
+        if (!otherRules.enabled) return rescored;
+        judged.forEach(({ event, occurredAtMs }, n) => {
+          const emergency = (p: LinePlan) => activeEmergency(p.line.category, event.shipping?.country, occurredAtMs, otherRules);
+          const lines = verdicts(features[n]!, otherRules, emergency);
+          addSignals(rescored.signals, event.eventId, priceSignal(event, lines, otherRules));
+          for (const g of lines) rescored.violations.push(gougingViolation(event, occurredAtMs, g, otherRules, other.version));
+        });
+        return rescored;
+      };
       judged.forEach(({ event, occurredAtMs }, n) => {
         const lines = gouged[n]!;
         addSignals(result.signals, event.eventId, priceSignal(event, lines, rules));

@@ -23,6 +23,17 @@ export interface DetectorResult {
   commit?: () => Promise<void>;
   /** From `flush`: more may be waiting, call again. */
   more?: boolean;
+  /**
+   * Re-scores this batch under another thresholds document from the features this pass computed,
+   * with no I/O and no writes (shadow mode). Absent when the family computed nothing to re-score.
+   */
+  rescore?: (config: Thresholds) => Rescored;
+}
+
+export interface Rescored {
+  signals: Map<string, Signal[]>;
+  /** Violations the batch would establish under that document (ids as the live pass derives them). */
+  violations: Violation[];
 }
 
 export interface OrderDetector {

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { PenaltyPolicySchema } from '../penalties/policy';
 import { PaymentRulesSchema } from './paymentRules';
 import { PriceGougingRulesSchema } from './priceRules';
+import { ReviewRulesSchema } from './reviewRules';
 import { RiskScoreRulesSchema } from './riskScoreRules';
+import { WarningRulesSchema } from './warningRules';
 
 const weight = z.number().min(0).max(100);
 
@@ -48,10 +50,14 @@ export const ThresholdsSchema = z
       orderBrushing: OrderBrushingRuleSchema,
       payments: PaymentRulesSchema,
       priceGouging: PriceGougingRulesSchema,
+      /** Fake reviews (炒信): trust weights, bursts, rings, near-duplicate texts. */
+      reviews: ReviewRulesSchema,
     }),
     riskScore: RiskScoreRulesSchema,
     /** The merchant penalty ladder, blacklist, reverse-brushing guard, appeals and credit score. */
     penalties: PenaltyPolicySchema,
+    /** Buyer warnings: de-duplication window, per-buyer rate limit, retention, withdrawal, own sources. */
+    warnings: WarningRulesSchema,
   })
   .refine((t) => t.scoring.reviewAt <= t.scoring.blockAt, {
     message: 'reviewAt must not exceed blockAt',
