@@ -10,7 +10,7 @@ import { runStart } from '../shared/local/startRun';
 import { DEFAULT_MARKETPLACE } from '../shared/sim/marketplace';
 
 /** Sized to finish in about two minutes on a 2-core machine (measured; see the README). */
-const DEFAULT_EVENTS = 20_000;
+const DEFAULT_EVENTS = 30_000;
 
 const HELP = `usage: npm start [-- options]
 

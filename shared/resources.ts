@@ -220,3 +220,15 @@ export function penaltyStateMachineName(prefix = DEFAULT_PREFIX): string {
 export function penaltyEventBusName(prefix = DEFAULT_PREFIX): string {
   return `${prefix}-${PENALTY_WORKFLOW.eventBusId}`;
 }
+
+/**
+ * The streams' archive (Kinesis Data Firehose to S3): every record of each stream, newline-delimited
+ * JSON, gzipped, under `<stream id>/YYYY/MM/DD/HH/` (the hour Firehose received it, UTC). Backtests
+ * read history from here in AWS; locally from the JSONL `npm start` writes.
+ */
+export const STREAM_ARCHIVE = {
+  bucketEnvVar: 'ARCHIVE_BUCKET',
+  /** Firehose's buffer: records reach S3 at most this long after they reached the stream. */
+  bufferSeconds: 300,
+  prefixOf: (stream: StreamDefinition): string => `${stream.id}/`,
+} as const;

@@ -12,15 +12,15 @@ import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
 import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
 import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
-import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { DynamoShadowResults } from '../../shared/adapters/dynamodb/shadowResults';
 import { createRedisFeatureStore, LAMBDA_REDIS_OPTIONS } from '../../shared/adapters/redis/featureStore';
 import { RedisOpenOrders } from '../../shared/adapters/redis/openOrders';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { PenaltyCaseStanding } from '../../shared/app/warnings/merchantStanding';
 import { createWarningService } from '../../shared/app/warnings/outbox';
-import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
+import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makeOrderStreamHandler } from './handler';
 
@@ -28,7 +28,8 @@ const logger = new Logger({ serviceName: 'order-stream' });
 const documents = createDocumentClient();
 const redis = new Redis(requireEnv('REDIS_URL'), LAMBDA_REDIS_OPTIONS);
 const features = createRedisFeatureStore(redis);
-const config = new StaticConfigSource(defaultThresholds);
+// The analysts' live thresholds, suppressions and shadow candidate, cached for CONFIG_CACHE_SECONDS.
+const config = liveConfigFromEnv(documents, { log: logger });
 // Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
 const warnings = createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger });
 
@@ -40,6 +41,8 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
     violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
     decisions: new DynamoDecisionLog(documents, requireEnv(TABLES.decisions.envVar)),
     config,
+    suppressions: config,
+    shadow: { config, sink: new DynamoShadowResults(documents, requireEnv(TABLES.shadowResults.envVar)), log: logger },
     penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
     warnings,
     buyerWarnings: {

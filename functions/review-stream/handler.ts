@@ -1,6 +1,6 @@
 /**
- * The review-stream consumer. For now it validates and quarantines; review signals (fake reviews,
- * credit speculation) are their own capability and plug in as `process`.
+ * The review-stream consumer: validates and quarantines, then hands the valid reviews of the batch to
+ * `process` (the review pipeline: fake reviews and credit speculation, shared/app/reviewPipeline.ts).
  */
 import type { ReviewEvent } from '../../shared/contracts/events';
 import { makeKinesisConsumer, type Log, type Timed } from '../../shared/lambda/kinesisConsumer';

@@ -1,10 +1,20 @@
-/** Composition root of the review-stream Lambda. */
+/**
+ * Composition root of the review-stream Lambda: wires the real adapters from the environment once per
+ * cold start. Everything else is in the handler factory and the shared review pipeline.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { KinesisStreamEvent, Context } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
+import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
+import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
+import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
+import { createReviewPipeline } from '../../shared/app/reviewPipeline';
+import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
-import { TABLES } from '../../shared/resources';
+import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makeReviewStreamHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'review-stream' });
@@ -13,8 +23,10 @@ const documents = createDocumentClient();
 export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = makeReviewStreamHandler({
   log: logger,
   quarantine: new DynamoQuarantine(documents, requireEnv(TABLES.quarantine.envVar)),
-  // Review signals are their own capability; until then valid reviews are accepted and counted.
-  process: async (items) => {
-    logger.debug('reviews accepted', { count: items.length });
-  },
+  process: createReviewPipeline({
+    features: createRedisFeatureStore(requireEnv('REDIS_URL')),
+    violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
+    config: new StaticConfigSource(defaultThresholds),
+    penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
+  }),
 });

@@ -4,19 +4,21 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { Redis } from 'ioredis';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
-import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { RedisIdempotencyStore } from '../../shared/adapters/redis/idempotency';
 import { makeRiskScorer } from '../../shared/app/riskScore';
 import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
+import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
 import { TABLES } from '../../shared/resources';
 import { makeRiskScoreHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'risk-score' });
 // Checkout waits on this function: fail fast and let the time budget and the degraded policy decide.
 const redis = new Redis(requireEnv('REDIS_URL'), { connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 0 });
-const config = new StaticConfigSource(defaultThresholds);
+const documents = createDocumentClient();
+// Checkout must get an answer: with the config table unreachable at a cold start, the shipped defaults decide.
+const config = liveConfigFromEnv(documents, { onUnavailable: 'seed', log: logger });
 
 export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = makeRiskScoreHandler({
   log: logger,
@@ -25,7 +27,7 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
   score: makeRiskScorer({
     features: createRedisFeatureStore(redis),
     config,
-    decisions: new DynamoDecisionLog(createDocumentClient(), requireEnv(TABLES.decisions.envVar)),
+    decisions: new DynamoDecisionLog(documents, requireEnv(TABLES.decisions.envVar)),
     log: logger,
   }),
 });

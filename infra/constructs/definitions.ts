@@ -50,6 +50,7 @@ export function tableFromDefinition(scope: Construct, definition: TableDefinitio
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: dynamodb.TableEncryption.AWS_MANAGED,
     timeToLiveAttribute: definition.timeToLiveAttribute,
+    stream: definition.stream === undefined ? undefined : dynamodb.StreamViewType[definition.stream],
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });

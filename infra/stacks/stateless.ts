@@ -8,6 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { HTTP_ROUTES } from '../../shared/http/routes';
 import { PENALTY_WORKFLOW } from '../../shared/resources';
+import { RisklineBuyerWarnings } from '../constructs/buyerWarnings';
 import { RisklineHttpApi } from '../constructs/httpApi';
 import { RiskFunction } from '../constructs/riskFunction';
 import type { RisklineStatefulResources } from './stateful';
@@ -25,6 +26,7 @@ export class RisklineStatelessStack extends Stack {
   readonly orderStream: RiskFunction;
   readonly reviewStream: RiskFunction;
   readonly httpApi: RisklineHttpApi;
+  readonly buyerWarnings: RisklineBuyerWarnings;
 
   constructor(scope: Construct, id: string, props: RisklineStatelessStackProps) {
     super(scope, id, props);
@@ -48,16 +50,33 @@ export class RisklineStatelessStack extends Stack {
     this.orderStream.function.addEnvironment(PENALTY_WORKFLOW.stateMachineArnEnvVar, props.penaltyWorkflow.stateMachineArn);
     props.penaltyWorkflow.grantStartExecution(this.orderStream.function);
     this.orderStream.consumeStream(resources.streams.orders.stream, { onFailure: resources.consumerDeadLetterQueue });
+    // Buyer warnings: conditional puts and updates (de-duplication, rate limit, withdrawal), the buyer's
+    // partition read for a cancelled order; merchant standing read from the penalty cases.
+    this.orderStream.bindTable(resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] });
+    this.orderStream.bindTable(resources.tables.penaltyCases, { actions: ['dynamodb:GetItem'] });
 
     this.reviewStream = new RiskFunction(this, 'ReviewStream', {
       ...network,
       entry: 'functions/review-stream/index.ts',
-      description: 'Riskline review-stream consumer: validates reviews, quarantines poison records',
+      description: 'Riskline review-stream consumer: trust weights of reviews, records fake-review violations',
+      environment: { REDIS_URL: resources.featureStoreUrl },
     });
+    this.reviewStream.bindTable(resources.tables.violations, 'insert');
     this.reviewStream.bindTable(resources.tables.quarantine, 'insert');
+    this.reviewStream.function.addEnvironment(PENALTY_WORKFLOW.stateMachineArnEnvVar, props.penaltyWorkflow.stateMachineArn);
+    props.penaltyWorkflow.grantStartExecution(this.reviewStream.function);
     this.reviewStream.consumeStream(resources.streams.reviews.stream, { onFailure: resources.consumerDeadLetterQueue });
 
-    for (const consumer of [this.orderStream, this.reviewStream]) this.addConsumerAlarms(consumer);
+    // The WebSocket API buyers' apps keep open, and the push from the warnings table's stream.
+    this.buyerWarnings = new RisklineBuyerWarnings(this, 'BuyerWarnings', {
+      warnings: resources.tables.warnings,
+      connections: resources.tables.warningConnections,
+      jwtIssuer: resources.identity.issuer,
+      jwtAudience: resources.identity.audience,
+      onFailure: resources.consumerDeadLetterQueue,
+    });
+
+    for (const consumer of [this.orderStream, this.reviewStream, this.buyerWarnings.push]) this.addConsumerAlarms(consumer);
 
     // One HTTP API from the route table the local gateway serves too; each function's needs here.
     this.httpApi = new RisklineHttpApi(this, 'Http', {
@@ -83,6 +102,24 @@ export class RisklineStatelessStack extends Stack {
             [resources.tables.penaltyAudit, { actions: ['dynamodb:Query'] }],
             [resources.tables.penaltyApprovals, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byStatus'] }],
           ],
+        },
+        'analyst-api': {
+          description: 'Riskline analyst API: thresholds lifecycle, suppressions, shadow mode, backtests, console reads',
+          tables: [
+            [resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] }],
+            // Append-only: the audit log can be added to and read, never changed.
+            [resources.tables.configAudit, { actions: ['dynamodb:PutItem', 'dynamodb:Query'] }],
+            [resources.tables.shadowResults, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] }],
+            [resources.tables.backtests, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'] }],
+            [resources.tables.decisions, { actions: ['dynamodb:Query'], indexes: ['flaggedByDay', 'byOrder'] }],
+            [resources.tables.penaltyCases, { actions: ['dynamodb:Scan'] }],
+          ],
+          memorySize: 1_024,
+        },
+        'buyer-warnings': {
+          description: 'Riskline buyer warnings: a buyer lists and acknowledges their own risk warnings',
+          tables: [[resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byBuyer'] }]],
+          memorySize: 512,
         },
       },
     });

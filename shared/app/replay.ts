@@ -20,6 +20,7 @@ import type { StoredWarning } from '../domain/warnings/policy';
 import type { FeatureStore } from '../ports';
 import { shopVerdicts } from './brushingState';
 import { createOrderPipeline } from './orderPipeline';
+import { createReviewPipeline } from './reviewPipeline';
 import { createEmbeddedPenalties, type MerchantPenaltyStanding } from './penalties/embedded';
 import { PenaltyCaseStanding } from './warnings/merchantStanding';
 import { createWarningService } from './warnings/outbox';
@@ -278,10 +279,14 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       return result;
     },
   });
+  const reviewPipeline = createReviewPipeline({ features, violations: ledger, config: new StaticConfigSource(options.config), penalties: penalties.workflow, warnings });
   const reviewHandler = makeReviewStreamHandler({
     quarantine,
     process: async (items) => {
       reviews += items.length;
+      const result = await reviewPipeline(items);
+      duplicates += result.duplicates;
+      return result;
     },
   });
 

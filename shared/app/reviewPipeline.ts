@@ -94,9 +94,10 @@ export function createReviewPipeline(deps: ReviewPipelineDeps): ReviewPipeline {
       params,
     );
 
-    const updates = new Map<string, { subject?: TrustUpdate['subject']; factors: Map<string, TrustFactorUpdate> }>();
+    type Pending = { subject?: TrustUpdate['subject']; factors: Map<string, TrustFactorUpdate> };
+    const updates = new Map<string, Pending>();
     const put = (reviewId: string, f: TrustFactorUpdate, subject?: TrustUpdate['subject']) => {
-      const u = updates.get(reviewId) ?? { factors: new Map() };
+      const u: Pending = updates.get(reviewId) ?? { factors: new Map() };
       if (subject) u.subject = subject;
       const cur = u.factors.get(f.name);
       if (cur === undefined || f.version !== undefined || f.value < cur.value) u.factors.set(f.name, f);
@@ -119,7 +120,7 @@ export function createReviewPipeline(deps: ReviewPipelineDeps): ReviewPipeline {
 
     const trustUpdates = [...updates].map(([reviewId, u]): TrustUpdate => ({ reviewId, ...(u.subject ? { subject: u.subject } : {}), factors: [...u.factors.values()] }));
     const weights = await deps.features.reviewTrust.update(trustUpdates, REVIEW_TRUST_TTL_MS);
-    const weightOf = new Map(trustUpdates.map((u, n) => [u.reviewId, weights[n]!]));
+    const weightOf = new Map<string, number | null>(trustUpdates.map((u, n) => [u.reviewId, weights[n]!]));
 
     if (deleted.length > 0) {
       const ids = [...new Set(deleted.map((d) => d.event.reviewId))];

@@ -416,7 +416,7 @@ export class KinesisEventSourceMapping {
       const response = await this.options.handler(event, context);
       outcome = this.settings.reportBatchItemFailures ? readPartialResponse(response, batch.records) : { kind: 'ok' };
     } catch (error) {
-      outcome = { kind: 'error', error: describe(error) };
+      outcome = { kind: 'error', error: describeError(error) };
     }
     const ended = this.now();
     this.options.onInvoke?.({
@@ -539,7 +539,7 @@ function arrivalMs(r: KinesisRecord): number {
   return r.ApproximateArrivalTimestamp?.getTime() ?? 0;
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 

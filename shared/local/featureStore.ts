@@ -49,6 +49,8 @@ export async function chooseFeatureStore(options: ChooseOptions): Promise<Featur
     redis.disconnect();
     return memory(`REDIS_URL=${redact(url)} is set but no server answers there (${(error as Error).message || (error as Error).name})`);
   }
+  // Connected: from now on a dropped connection is retried (the consumers retry their batches meanwhile).
+  redis.options.retryStrategy = (times) => Math.min(100 * times, 2_000);
   const store = createRedisFeatureStore(redis, { prefix: options.prefix });
   return {
     kind: 'redis',

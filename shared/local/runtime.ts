@@ -34,7 +34,10 @@ import type { FeatureStoreChoice } from './featureStore';
 import { startHttpGateway, type HttpHandler, type RunningGateway } from './httpGateway';
 import { ObservedDecisionLog, ObservedQuarantine, ObservedViolationLedger, RecordingWarningOutbox, batchWatermark } from './observed';
 import { KinesisProducer } from './producer';
+import { localPenalties, type LocalPenalties } from './penalties';
 import { createStreams, createTables, type StreamNames, type TableNames } from './provision';
+import { startLocalWarnings, type LocalWarnings } from './warnings';
+import { PenaltyCaseStanding } from '../app/warnings/merchantStanding';
 
 /** What the run wants to hear about as it happens. */
 export interface RuntimeObserver {
@@ -66,7 +69,7 @@ export interface LocalRuntimeOptions {
 }
 
 export interface LocalRuntime {
-  endpoints: { dynamodb: string; kinesis: string; http: string };
+  endpoints: { dynamodb: string; kinesis: string; http: string; webSocket: string; buyerPage: string };
   tables: TableNames;
   streams: StreamNames;
   deadLetters: JsonlDeadLetterFile;
@@ -74,6 +77,10 @@ export interface LocalRuntime {
   /** The order pipeline the order-stream handler runs (for settling at the end of the traffic). */
   pipeline: OrderPipeline;
   warnings: RecordingWarningOutbox;
+  /** Buyer warnings: stored, the buyer API and page, live over the local WebSocket API. */
+  buyerWarnings: LocalWarnings;
+  /** The penalty workflow (cases, approvals, audit on dynalite) the order pipeline feeds. */
+  penalties: LocalPenalties;
   /** Puts events on the streams (PutRecords; partition key merchantId / skuId). */
   put(events: readonly StreamEvent[]): Promise<void>;
   /** Records put so far, and records the consumers are done with (processed or dead-lettered). */
@@ -107,12 +114,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The order-stream function, wired as functions/order-stream/index.ts wires it, on dynalite.
     const quarantine = new ObservedQuarantine(new DynamoQuarantine(documents, tables.quarantine), (r) => observer.quarantined?.(r));
     const warnings = new RecordingWarningOutbox((w) => observer.warning?.(w, batchWatermark.getStore()));
+    const penalties = localPenalties(documents, tables, config);
+    // Buyer warnings as the warnings functions wire them (shared/local/warnings.ts); merchant standing from the penalty cases.
+    const buyerWarnings = await startLocalWarnings({ documents, tables, config, standing: new PenaltyCaseStanding(penalties.cases), log });
+    closers.unshift(() => buyerWarnings.stop());
     const pipeline = createOrderPipeline({
       features,
       violations: new ObservedViolationLedger(new DynamoViolationLedger(documents, tables.violations), (v, w) => observer.violations?.(v, w)),
       decisions: new ObservedDecisionLog(new DynamoDecisionLog(documents, tables.decisions), (d) => observer.decisions?.(d, batchWatermark.getStore())),
       config,
-      warnings,
+      warnings: { request: async (ws) => Promise.all([warnings.request(ws), buyerWarnings.service.request(ws)]).then(() => {}) },
+      buyerWarnings: buyerWarnings.sources,
+      penalties: penalties.workflow,
     });
     const orderStream = makeOrderStreamHandler({
       log,
@@ -159,20 +172,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const gateway: RunningGateway = await startHttpGateway({
       routes: HTTP_ROUTES,
-      handlers: httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams }),
+      handlers: {
+        ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties }),
+        ...buyerWarnings.httpHandlers,
+      },
       ...(options.httpPort !== undefined ? { port: options.httpPort } : {}),
     });
     closers.unshift(() => gateway.close());
 
     const producer = new KinesisProducer(kinesis, streams);
     return {
-      endpoints: { dynamodb: dynamo.endpoint, kinesis: kinesisEmulator.endpoint, http: gateway.url },
+      endpoints: { dynamodb: dynamo.endpoint, kinesis: kinesisEmulator.endpoint, http: gateway.url, ...buyerWarnings.endpoints },
       tables,
       streams,
       deadLetters,
       mappings,
       pipeline,
       warnings,
+      buyerWarnings,
+      penalties,
       put: (events) => producer.put(events),
       progress: () => ({ put: producer.records, done: mappings.orders.stats.records + mappings.reviews.stats.records }),
       drain: async () => {
@@ -200,6 +218,7 @@ interface HttpDeps {
   kinesis: KinesisClient;
   tables: TableNames;
   streams: StreamNames;
+  penalties: LocalPenalties;
 }
 
 /**
@@ -223,6 +242,7 @@ function httpFunctions(deps: HttpDeps): Record<string, HttpHandler> {
         },
       },
     }),
+    'penalty-api': deps.penalties.api,
     'risk-score': makeRiskScoreHandler({
       idempotency: deps.features.idempotency,
       idempotencyTtlSeconds: deps.thresholds.riskScore.idempotencyTtlSeconds,

@@ -14,7 +14,7 @@ import type { Decision, Violation } from '../domain/records';
 import { HTTP_ROUTES } from '../http/routes';
 import { Marketplace, type Emergency, type ScenarioManifest } from '../sim/marketplace';
 import { EVENT_SOURCE_DEFAULTS, STREAMS, type EventSourceSettings } from '../resources';
-import { chooseFeatureStore, type FeatureStoreChoice } from './featureStore';
+import { chooseFeatureStore } from './featureStore';
 import { batchWatermark } from './observed';
 import { writeReport } from './report';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
@@ -228,6 +228,7 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
 
     if (options.serve) {
       print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (${HTTP_ROUTES.map((r) => r.routeKey).join(', ')}), report ${await serveReport(reportPath, options.signal)}`);
+      print(`buyer warnings, live: ${runtime.endpoints.buyerPage}?buyer=${encodeURIComponent(warnings[0]?.warning.buyerId ?? '<buyerId>')} (WebSocket API ${runtime.endpoints.webSocket})`);
       await waitForAbort(options.signal);
     }
     return { summary, scoreboard, manifest, reportPath, files };
@@ -363,7 +364,6 @@ function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
 
 class ProgressLine {
   private last = 0;
-  private shown = false;
   constructor(
     private readonly print: (line: string) => void,
     private readonly live: boolean,
@@ -375,17 +375,12 @@ class ProgressLine {
     this.last = now;
     if (this.live) {
       process.stdout.write(`\r\x1b[2K${this.text()}`);
-      this.shown = true;
     } else this.print(this.text());
   }
   done(): void {
     if (this.live) {
       process.stdout.write(`\r\x1b[2K${this.text()}\n`);
-      this.shown = false;
     } else this.print(this.text());
-  }
-  get visible(): boolean {
-    return this.shown;
   }
 }
 
@@ -410,5 +405,3 @@ export function local(iso: string): string {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-export type { FeatureStoreChoice };

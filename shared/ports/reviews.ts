@@ -133,7 +133,11 @@ export interface ReviewPostAnswer {
 }
 
 export interface ReviewWindows {
-  /** Counts reviews (idempotent per reviewId) and answers in order: a later post sees an earlier one. */
+  /**
+   * Counts reviews (idempotent per reviewId) and answers in order: a later post sees an earlier one.
+   * A post's windows reach both ways from its time ([t - window, t + window]), so a review delivered
+   * late still meets those posted after it.
+   */
   post(posts: readonly ReviewPost[], params: ReviewWindowParams): Promise<ReviewPostAnswer[]>;
   /**
    * Removes reviews from every window they were counted in, and remembers them as deleted so that

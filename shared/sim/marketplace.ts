@@ -317,11 +317,20 @@ export class Marketplace {
     // During the emergency people stock up on essentials, at the usual shops and prices.
     const surge = this.emergency !== null && atMs >= this.emergency.startMs && !essential.isEmpty && rnd.chance(0.2);
     const sku = surge ? essential.pick(rnd) : rnd.pick(world.merchantPicker.pick(rnd).skus);
-    const regime = this.regimeAt(sku.id, atMs);
-    const label: Label = regime?.label ?? { fraud: false, scenario: 'ordinary' };
-    const spec = world.ordinaryOrder(buyer, sku, atMs, label, regime ? Math.round(sku.price * regime.factor) : sku.price);
-    if (regime) spec.reviewLabel = { fraud: false, scenario: 'ordinary' };
-    // A shop's own traffic stays ordinary for ids; scenario accounting follows the label.
+    const spec = world.ordinaryOrder(buyer, sku, atMs, { fraud: false, scenario: 'ordinary' });
+    // A shop's new price applies to every line of that SKU, and the order takes that scenario's label.
+    let regime: PriceRegime | undefined;
+    for (const item of spec.items) {
+      const r = this.regimeAt(item.skuId, atMs);
+      if (!r) continue;
+      item.unitPrice = Math.round(world.skus.get(item.skuId)!.price * r.factor);
+      regime ??= r;
+    }
+    if (regime) {
+      spec.label = regime.label;
+      spec.reviewLabel = { fraud: false, scenario: 'ordinary' };
+      spec.shipping = { ...spec.shipping, fee: world.shippingFee(spec.merchantId, spec.items) };
+    }
     this.schedule(orderLifecycle(rnd, spec), regime?.instance ?? null);
   }
 

@@ -36,6 +36,11 @@ function atLocalHours(ctx: PlanContext, ms: number, h0: number, h1: number): num
   return Math.round(t < ctx.startMs ? ms : t);
 }
 
+/** A shop no scenario owns, for a buyer's everyday orders (scenario shops have prices of their own). */
+function usualShop(ctx: PlanContext): Merchant {
+  return ctx.bystander(() => true) ?? ctx.world.merchantPicker.pick(ctx.rnd);
+}
+
 function clock(ms: number): string {
   return new Date(ms + LOCAL_OFFSET).toISOString().slice(5, 16).replace('T', ' ') + ' (UTC+8)';
 }
@@ -296,7 +301,7 @@ const accountTakeover: Planner = (ctx) => {
   // The owner's own history: ordinary orders from home before the takeover.
   for (let k = rnd.int(2, 3); k > 0 && atoMs - 2 * HOUR > ctx.startMs; k--) {
     const at = ctx.startMs + rnd.int(0, atoMs - 2 * HOUR - ctx.startMs);
-    ctx.ordinary(world.ordinaryOrder(victim, rnd.pick(world.merchantPicker.pick(rnd).skus), at, ORDINARY));
+    ctx.ordinary(world.ordinaryOrder(victim, rnd.pick(usualShop(ctx).skus), at, ORDINARY));
   }
   const region = rnd.pick<IpRegion>(['RU', 'BR', 'NG', 'US', 'VN']);
   const country = countryOfRegion(region);
@@ -420,10 +425,10 @@ const newDevice: Planner = (ctx) => {
     const buyer = ctx.reserveBuyer();
     const at = ctx.at(0.3, 0.95);
     for (let h = rnd.int(1, 2); h > 0 && at - 2 * HOUR > ctx.startMs; h--) {
-      ctx.ordinary(world.ordinaryOrder(buyer, rnd.pick(world.merchantPicker.pick(rnd).skus), ctx.startMs + rnd.int(0, at - 2 * HOUR - ctx.startMs), ORDINARY));
+      ctx.ordinary(world.ordinaryOrder(buyer, rnd.pick(usualShop(ctx).skus), ctx.startMs + rnd.int(0, at - 2 * HOUR - ctx.startMs), ORDINARY));
     }
     const device = world.id('dev');
-    const spec = world.ordinaryOrder(buyer, rnd.pick(world.merchantPicker.pick(rnd).skus), at, label);
+    const spec = world.ordinaryOrder(buyer, rnd.pick(usualShop(ctx).skus), at, label);
     spec.device = { id: device, ip: ipIn(rnd, buyer.ipBlock), ipCountry: buyer.country };
     spec.instrument = buyer.instruments[0]!;
     spec.shipping = { ...spec.shipping, addressId: buyer.addresses[0]! };

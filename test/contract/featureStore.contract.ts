@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FeatureStore } from '../../shared/ports';
+import { describeReviewFeaturesContract } from './reviewFeatures.contract';
 
 export function describeFeatureStoreContract(adapter: string, make: () => Promise<FeatureStore>): void {
   describe(`FeatureStore contract: ${adapter}`, () => {
@@ -163,4 +164,5 @@ export function describeFeatureStoreContract(adapter: string, make: () => Promis
       expect(missing!.size).toBe(0);
     });
   });
+  describeReviewFeaturesContract(adapter, make);
 }

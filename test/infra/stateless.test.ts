@@ -21,7 +21,7 @@ interface Consumer {
 
 const CONSUMERS: Consumer[] = [
   { name: 'order-stream', function: () => riskline.stateless.orderStream, stream: 'orders', tables: ['violations', 'decisions', 'quarantine'], redis: true },
-  { name: 'review-stream', function: () => riskline.stateless.reviewStream, stream: 'reviews', tables: ['quarantine'], redis: false },
+  { name: 'review-stream', function: () => riskline.stateless.reviewStream, stream: 'reviews', tables: ['violations', 'quarantine'], redis: true },
 ];
 
 type Resource = { Properties: Record<string, unknown>; [key: string]: unknown };
@@ -161,18 +161,12 @@ describe('functions', () => {
     ]);
   });
 
-  it('gives the order-stream consumer a TLS URL of the feature store', () => {
-    const variables = (functionResource(CONSUMERS[0]!).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('gives the %s consumer a TLS URL of the feature store', (_name, consumer) => {
+    const variables = (functionResource(consumer).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const featureStore = logicalIdOf(riskline.stateful.node.findChild('FeatureStore'));
 
     expect(variables.REDIS_URL).toEqual({ 'Fn::Join': ['', ['rediss://', expect.anything(), ':', expect.anything()]] });
     expect(refersTo(variables.REDIS_URL, featureStore)).toBe(true);
-  });
-
-  it('does not give the review-stream consumer the feature store', () => {
-    const variables = (functionResource(CONSUMERS[1]!).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-
-    expect(variables).not.toHaveProperty('REDIS_URL');
   });
 });
 

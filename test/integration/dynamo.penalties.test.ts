@@ -13,8 +13,11 @@ import { DynamoPenaltyAudit } from '../../shared/adapters/dynamodb/penaltyAudit'
 import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases';
 import { MemoryPenaltyNotices } from '../../shared/adapters/memory/penalties';
 import { LocalPenaltyWorkflow } from '../../shared/app/penalties/localWorkflow';
+import { HTTP_ROUTES } from '../../shared/http/routes';
 import { localDynamoClient } from '../../shared/local/clients';
 import { startDynalite, type RunningEmulator } from '../../shared/local/emulators';
+import { startHttpGateway } from '../../shared/local/httpGateway';
+import { localPenalties } from '../../shared/local/penalties';
 import { createTables } from '../../shared/local/provision';
 import { describePenaltyStoresContract, type PenaltyStores } from '../contract/penalties.contract';
 import { at, brushingViolation, penaltyHarness } from '../support/penalties';
@@ -85,5 +88,39 @@ describe('the local penalty workflow on DynamoDB', () => {
     const m1 = (await stores.cases.load('m-1'))!.state;
     expect([m1.level, m1.blacklisted, m1.pending.map((p) => p.kind)]).toEqual(['trading_suspended', true, ['deposit_deducted']]);
     expect((await stores.cases.blacklisted()).map((r) => r.state.merchantId)).toEqual(['m-1']);
+  });
+});
+
+describe('the penalty API in the local runtime (local gateway, dynalite, development tokens)', () => {
+  it('answers a merchant its credit and lets an approver decide over HTTP', async () => {
+    // Arrange
+    const tables = await createTables(dynamo, `pen${++prefixes}`);
+    const penalties = localPenalties(documents, tables, penaltyHarness().config);
+    await penalties.registry.add('m-1', { deviceIds: ['dev-owner'] });
+    await penalties.buyerLinks.record([{ buyerId: 'b-ring', kind: 'device', value: 'dev-owner', atMs: 0 }]);
+    await penalties.workflow.onViolations([0, 2, 4].map((d) => brushingViolation('m-1', d, ['b-ring'])));
+    const gateway = await startHttpGateway({ routes: HTTP_ROUTES.filter((r) => r.functionId === 'penalty-api'), handlers: { 'penalty-api': penalties.api } });
+    const get = (path: string, token: string) => fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+    try {
+      // Act
+      const credit = await get('/v1/merchants/m-1/credit', 'dev:merchant:m-1');
+      const anonymous = await fetch(`${gateway.url}/v1/penalties/approvals`);
+      const { approvals } = (await (await get('/v1/penalties/approvals', 'dev:viewer:vic')).json()) as { approvals: { approvalId: string }[] };
+      const decided = await fetch(`${gateway.url}/v1/penalties/approvals/${approvals[0]!.approvalId}/decision`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer dev:approver:alice', 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approve', note: 'repeat offender' }),
+      });
+
+      // Assert
+      expect(credit.status).toBe(200);
+      expect(await credit.json()).toMatchObject({ merchantId: 'm-1', level: 'trading_suspended', blacklisted: false });
+      expect(anonymous.status).toBe(401);
+      expect(decided.status).toBe(202);
+      expect((await penalties.cases.load('m-1'))!.state.blacklisted).toBe(true);
+    } finally {
+      await gateway.close();
+    }
   });
 });

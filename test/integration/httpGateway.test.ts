@@ -16,7 +16,8 @@ const echo: HttpHandler = async (event) => {
 beforeAll(async () => {
   gateway = await startHttpGateway({
     routes: [
-      ...HTTP_ROUTES,
+      // The health route as the shared table has it; the others exercise the gateway itself.
+      ...HTTP_ROUTES.filter((r) => r.functionId === 'health'),
       { routeKey: 'POST /v1/orders/{orderId}/notes', functionId: 'echo' },
       { routeKey: 'GET /v1/files/{path+}', functionId: 'echo' },
       { routeKey: 'GET /v1/files/readme', functionId: 'literal' },

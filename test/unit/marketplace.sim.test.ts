@@ -112,10 +112,12 @@ describe('marketplace simulator', () => {
 
     expect(manifest.emergency).toMatchObject({ categories: ESSENTIAL_CATEGORIES, regions: ['CN'] });
     for (const instance of instances('price_gouging')) {
-      const lines = placed(instance).flatMap((e) => e.items!.map((i) => ({ ...i, at: ms(e) })));
+      const lines = placed(instance).flatMap((e) => e.items!.filter((i) => instance.skuIds.includes(i.skuId)).map((i) => ({ ...i, at: ms(e) })));
+      const sameSkuElsewhere = orders.filter((e) => e.type === 'order.placed' && e.label!.scenario !== 'price_gouging' && ms(e) >= Date.parse(instance.details.from as string)).flatMap((e) => e.items!.filter((i) => instance.skuIds.includes(i.skuId)));
       expect(lines.length).toBeGreaterThan(5);
       expect(lines.every((l) => l.at >= emergencyMs && ESSENTIAL_CATEGORIES.includes(l.category as never))).toBe(true);
       expect(lines.every((l) => l.unitPrice >= 2.5 * Number(instance.details.usualUnitPrice))).toBe(true);
+      expect(sameSkuElsewhere).toEqual([]);
     }
   });
 
@@ -201,7 +203,9 @@ describe('marketplace simulator', () => {
     for (const rise of instances('honest_price_rise')) {
       expect(Number(rise.details.factor)).toBeGreaterThanOrEqual(1.1);
       expect(Number(rise.details.factor)).toBeLessThanOrEqual(1.3);
-      expect(placed(rise).every((e) => e.items![0]!.unitPrice === rise.details.unitPrice)).toBe(true);
+      const lines = placed(rise).flatMap((e) => e.items!.filter((i) => rise.skuIds.includes(i.skuId)));
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.every((i) => i.unitPrice === rise.details.unitPrice)).toBe(true);
     }
     for (const moved of instances('honest_new_device')) {
       for (const e of placed(moved)) {

@@ -1,34 +1,52 @@
 /**
  * The CDK state machine and the local runtime agree: the penalty workflow's definition, synthesized
- * from the CDK app exactly as deployed, runs through an ASL interpreter (its Task states invoke the
+ * from the CDK construct the RisklinePenalties stack deploys (infra/constructs/penaltyWorkflow.ts, in
+ * a stack of its own here so that the test does not depend on the rest of the app), runs through an
+ * ASL interpreter (its Task states invoke the
  * real workflow Lambda handler in-process; the real Step Functions adapter talks to the interpreter as
  * to Step Functions), and the same inputs go through the local runtime. Both must produce the same
  * cases, audit trail, notices and approvals.
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makePenaltyApiHandler, PENALTY_ROUTE_KEYS } from '../../functions/penalty-api/handler';
 import { makePenaltyWorkflowHandler } from '../../functions/penalty-workflow/handler';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
-import { LocalPenaltyWorkflow } from '../../shared/app/penalties/localWorkflow';
 import { createPenaltyService } from '../../shared/app/penalties/service';
 import { devTokenAuthenticator } from '../../shared/http/principal';
 import type { PenaltyWorkflow } from '../../shared/ports';
 import type { PenaltyExecutions } from '../../shared/ports/penalties';
 import { AslInterpreter, definitionFromTemplate, type AslDefinition } from '../support/asl';
 import { apiRequest, at, brushingViolation, penaltyHarness } from '../support/penalties';
-import { logicalIdOf, synthesizeRiskline } from '../infra/synth';
+import { tableFromDefinition } from '../../infra/constructs/definitions';
+import { PenaltyWorkflow } from '../../infra/constructs/penaltyWorkflow';
+import { TABLES } from '../../shared/resources';
+import { cdkJsonContext, logicalIdOf } from '../infra/synth';
 
 let definition: AslDefinition;
 let taskFunctionArn: string;
 
 beforeAll(() => {
-  const riskline = synthesizeRiskline({ cloudFormationValidation: false });
-  const template = Template.fromStack(riskline.penalties);
+  // Asset bundling skipped, as in the infra tests: the definition does not depend on the bundle.
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'PenaltyWorkflowUnderTest');
+  const table = (id: keyof typeof TABLES) => tableFromDefinition(stack, TABLES[id], 'riskline');
+  const workflow = new PenaltyWorkflow(stack, 'Workflow', {
+    prefix: 'riskline',
+    tables: {
+      penaltyCases: table('penaltyCases'),
+      penaltyAudit: table('penaltyAudit'),
+      penaltyApprovals: table('penaltyApprovals'),
+      merchantIdentities: table('merchantIdentities'),
+      buyerLinks: table('buyerLinks'),
+    },
+  });
+  const template = Template.fromStack(stack);
   const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-  const taskId = logicalIdOf(riskline.penalties.workflow.function.function);
+  const taskId = logicalIdOf(workflow.function.function);
   taskFunctionArn = `arn:fn:${taskId}`;
   definition = definitionFromTemplate((machine!.Properties as { DefinitionString: unknown }).DefinitionString, (ref) => {
     if (JSON.stringify(ref) === JSON.stringify({ Ref: 'AWS::Partition' })) return 'aws';
@@ -56,18 +74,19 @@ function localRuntime(): Runtime {
 function stepFunctionsRuntime(): Runtime {
   const h = penaltyHarness({ merchants });
   const clock = { now: at(0) };
-  let handler: ReturnType<typeof makePenaltyWorkflowHandler> | undefined;
+  const { cases, audit, approvals, notices, registry, buyerLinks, config } = h;
+  // The interpreter invokes the handler, whose service starts and resumes executions on the interpreter.
+  const lambda: { handler?: ReturnType<typeof makePenaltyWorkflowHandler> } = {};
   const interpreter = new AslInterpreter(
     definition,
     async (arn, payload) => {
       if (arn !== taskFunctionArn) throw new Error(`the definition invokes ${arn}, not the workflow task ${taskFunctionArn}`);
-      return handler!(payload, {} as Context);
+      return lambda.handler!(payload, {} as Context);
     },
     () => clock.now,
   );
   const sfn = new SfnPenaltyWorkflow(interpreter.client as unknown as SFNClient, 'arn:aws:states:local:0:stateMachine:riskline-penalty-workflow');
-  const { cases, audit, approvals, notices, registry, buyerLinks, config } = h;
-  handler = makePenaltyWorkflowHandler({ service: createPenaltyService({ cases, audit, approvals, notices, registry, buyerLinks, config, executions: sfn }) });
+  lambda.handler = makePenaltyWorkflowHandler({ service: createPenaltyService({ cases, audit, approvals, notices, registry, buyerLinks, config, executions: sfn }) });
   return { ...h, pipeline: sfn, executions: sfn, interpreter, clock };
 }
 

@@ -44,9 +44,10 @@ class Scored {
     if (this.scores.size <= cap) return;
     for (const [m] of this.ranked().slice(0, this.scores.size - cap)) this.scores.delete(m);
   }
-  countSince(min: number): number {
+  /** Members scored in [min, max]. */
+  countBetween(min: number, max: number): number {
     let n = 0;
-    for (const s of this.scores.values()) if (s >= min) n++;
+    for (const s of this.scores.values()) if (s >= min && s <= max) n++;
     return n;
   }
   /** Ascending by score, then member (Redis order). */
@@ -90,7 +91,9 @@ export class MemoryReviewWindows implements ReviewWindows {
     const already = record?.entries !== undefined;
     const entries: Entry[] = [];
     const suspiciousFlags: boolean[] = [];
+    // Windows reach both ways from the post's time; members are trimmed at two windows' age.
     const burstFrom = p.atMs - params.burstWindowMs;
+    const burstTo = p.atMs + params.burstWindowMs;
     const hour = Math.floor(p.atMs / HOUR_MS);
 
     const bursts = p.bursts.map((b, i) => {
@@ -100,7 +103,7 @@ export class MemoryReviewWindows implements ReviewWindows {
       if (already) suspicious = record!.suspicious![i]!;
       else {
         const seen = this.sets.get(vk)?.scores.get(p.buyerId);
-        suspicious = p.suspicious || (seen !== undefined && seen >= burstFrom);
+        suspicious = p.suspicious || (seen !== undefined && seen >= burstFrom && seen <= burstTo);
         const dayKey = `bh:${b.scope}:${Math.floor(hour / 24)}`;
         const field = `${hour}${suspicious ? 's' : 'v'}`;
         if (suspicious) {
@@ -114,17 +117,17 @@ export class MemoryReviewWindows implements ReviewWindows {
         const h = this.hash(this.counts, dayKey);
         h.set(field, (h.get(field) ?? 0) + 1);
         entries.push({ op: 'h', key: dayKey, field });
-        this.sets.get(sk)?.trimBefore(burstFrom);
-        this.sets.get(vk)?.trimBefore(burstFrom);
+        this.sets.get(sk)?.trimBefore(p.atMs - 2 * params.burstWindowMs);
+        this.sets.get(vk)?.trimBefore(p.atMs - 2 * params.burstWindowMs);
       }
       suspiciousFlags.push(suspicious);
       const s = this.sets.get(sk);
-      const suspiciousCount = s?.countSince(burstFrom) ?? 0;
+      const suspiciousCount = s?.countBetween(burstFrom, burstTo) ?? 0;
       const members =
         suspiciousCount >= params.burstEvidenceFrom
           ? s!
               .ranked()
-              .filter(([, score]) => score >= burstFrom)
+              .filter(([, score]) => score >= burstFrom && score <= burstTo)
               .reverse()
               .slice(0, params.evidenceLimit)
               .map(([m]) => {
@@ -135,13 +138,17 @@ export class MemoryReviewWindows implements ReviewWindows {
       const history: { hour: number; suspicious: number; verified: number }[] = [];
       if (b.history) {
         for (let d = Math.floor(b.history.fromHour / 24); d <= Math.floor((b.history.toHour - 1) / 24); d++) {
-          for (const [field, n] of this.counts.get(`bh:${b.scope}:${d}`) ?? []) history.push(parseHourField(field, n));
+          for (const [field, n] of this.counts.get(`bh:${b.scope}:${d}`) ?? []) {
+            const c = parseHourField(field, n);
+            if (c.hour >= b.history.fromHour && c.hour < b.history.toHour) history.push(c);
+          }
         }
       }
-      return { countedSuspicious: suspicious, suspicious: suspiciousCount, verified: this.sets.get(vk)?.countSince(burstFrom) ?? 0, members, history: mergeHours(history) };
+      return { countedSuspicious: suspicious, suspicious: suspiciousCount, verified: this.sets.get(vk)?.countBetween(burstFrom, burstTo) ?? 0, members, history: mergeHours(history) };
     });
 
     const ringFrom = p.atMs - params.ringWindowMs;
+    const ringTo = p.atMs + params.ringWindowMs;
     const rings = p.rings.map((ring) => {
       const rk = `ring:${ring}`;
       const reviews = this.hash(this.ringReviews, rk);
@@ -149,15 +156,15 @@ export class MemoryReviewWindows implements ReviewWindows {
         this.set(rk).add(p.buyerId, p.atMs, true);
         reviews.set(p.buyerId, p.reviewId);
         entries.push({ op: 'r', key: rk, buyerId: p.buyerId, reviewId: p.reviewId });
-        for (const gone of this.set(rk).trimBefore(ringFrom)) reviews.delete(gone);
+        for (const gone of this.set(rk).trimBefore(p.atMs - 2 * params.ringWindowMs)) reviews.delete(gone);
       }
       const s = this.sets.get(rk);
-      const accounts = s?.countSince(ringFrom) ?? 0;
+      const accounts = s?.countBetween(ringFrom, ringTo) ?? 0;
       const members =
         accounts >= params.ringEvidenceFrom
           ? s!
               .ranked()
-              .filter(([, score]) => score >= ringFrom)
+              .filter(([, score]) => score >= ringFrom && score <= ringTo)
               .slice(0, params.evidenceLimit)
               .flatMap(([buyerId]) => {
                 const reviewId = reviews.get(buyerId);
@@ -291,7 +298,8 @@ export class MemoryOrderFacts implements OrderFactsFeatures {
           if (until !== undefined && until >= u.open.atMs) manipulatedSkuIds.push(skuId);
         }
       }
-      return { changed, facts: factsOf(u.orderId, s)!, linked: changed ? [...s.links.values()].map((l) => ({ ...l })) : [], manipulatedSkuIds };
+      const linked = changed ? [...s.links.values()].map((l) => ({ ...l })).sort((a, b) => a.postedAtMs - b.postedAtMs || a.reviewId.localeCompare(b.reviewId)) : [];
+      return { changed, facts: factsOf(u.orderId, s)!, linked, manipulatedSkuIds };
     });
   }
 

@@ -2,6 +2,10 @@
  * Redis order facts, review windows and review trust. One Lua script per order or review, every
  * script of a batch in one pipeline (one round trip). Scripts declare every key they touch.
  *
+ * A review's windows reach both ways from its event time ([t - window, t + window]): a review that
+ * arrives late (another shard, a producer retry) still meets the reviews posted after it. Members are
+ * trimmed only once they are two windows old, for the same reason.
+ *
  * Memory (the near-duplicate index): each review with an indexable text adds one member (~70 bytes
  * of id, ~120 bytes in a sorted set) to each of `bands` LSH buckets; a bucket keeps at most
  * `bucketCap` members and forgets members older than `ttlHours` (and the whole key `ttlHours` after
@@ -46,7 +50,7 @@ local newFlags = {}
 local reviewId, buyer, merchant, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local sus = ARGV[5] == '1'
 local nb, nr, nl = tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22])
-local k, a = 2, 23
+local k, a = 2, 27
 local bursts = {}
 for i = 1, nb do
   local sk, vk, dk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
@@ -59,7 +63,7 @@ for i = 1, nb do
     s = sus
     if not s then
       local seen = redis.call('ZSCORE', vk, buyer)
-      if seen and tonumber(seen) >= tonumber(ARGV[6]) then s = true end
+      if seen and tonumber(seen) >= tonumber(ARGV[6]) and tonumber(seen) <= tonumber(ARGV[23]) then s = true end
     end
     local field
     if s then
@@ -75,16 +79,16 @@ for i = 1, nb do
     redis.call('HINCRBY', dk, field, 1)
     entries[#entries + 1] = 'h\\31' .. dk .. '\\31' .. field
     redis.call('PEXPIRE', dk, ARGV[9])
-    redis.call('ZREMRANGEBYSCORE', sk, '-inf', '(' .. ARGV[6])
-    redis.call('ZREMRANGEBYSCORE', vk, '-inf', '(' .. ARGV[6])
+    redis.call('ZREMRANGEBYSCORE', sk, '-inf', '(' .. ARGV[24])
+    redis.call('ZREMRANGEBYSCORE', vk, '-inf', '(' .. ARGV[24])
     redis.call('PEXPIRE', sk, ARGV[7])
     redis.call('PEXPIRE', vk, ARGV[7])
   end
   newFlags[#newFlags + 1] = s and '1' or '0'
-  local sc = redis.call('ZCOUNT', sk, ARGV[6], '+inf')
-  local vc = redis.call('ZCOUNT', vk, ARGV[6], '+inf')
+  local sc = redis.call('ZCOUNT', sk, ARGV[6], ARGV[23])
+  local vc = redis.call('ZCOUNT', vk, ARGV[6], ARGV[23])
   local members = {}
-  if sc >= tonumber(ARGV[10]) then members = redis.call('ZREVRANGEBYSCORE', sk, '+inf', ARGV[6], 'LIMIT', 0, tonumber(ARGV[11])) end
+  if sc >= tonumber(ARGV[10]) then members = redis.call('ZREVRANGEBYSCORE', sk, ARGV[23], ARGV[6], 'LIMIT', 0, tonumber(ARGV[11])) end
   local history = {}
   for h = 1, nh do
     local flat = redis.call('HGETALL', KEYS[k + 2 + h])
@@ -101,7 +105,7 @@ for i = 1, nr do
     redis.call('ZADD', rk, 'GT', at, buyer)
     redis.call('HSET', ck, buyer, reviewId)
     entries[#entries + 1] = 'r\\31' .. rk .. '\\31' .. buyer .. '\\31' .. reviewId
-    local old = redis.call('ZRANGEBYSCORE', rk, '-inf', '(' .. ARGV[12])
+    local old = redis.call('ZRANGEBYSCORE', rk, '-inf', '(' .. ARGV[26])
     if #old > 0 then
       redis.call('ZREM', rk, unpack(old))
       redis.call('HDEL', ck, unpack(old))
@@ -109,10 +113,10 @@ for i = 1, nr do
     redis.call('PEXPIRE', rk, ARGV[13])
     redis.call('PEXPIRE', ck, ARGV[13])
   end
-  local n = redis.call('ZCOUNT', rk, ARGV[12], '+inf')
+  local n = redis.call('ZCOUNT', rk, ARGV[12], ARGV[25])
   local members = {}
   if n >= tonumber(ARGV[14]) then
-    local buyers = redis.call('ZRANGEBYSCORE', rk, ARGV[12], '+inf', 'LIMIT', 0, tonumber(ARGV[11]))
+    local buyers = redis.call('ZRANGEBYSCORE', rk, ARGV[12], ARGV[25], 'LIMIT', 0, tonumber(ARGV[11]))
     if #buyers > 0 then
       local ids = redis.call('HMGET', ck, unpack(buyers))
       for j = 1, #buyers do
@@ -322,13 +326,13 @@ export class RedisReviewWindows implements ReviewWindows {
         String(r.atMs),
         r.suspicious ? '1' : '0',
         String(r.atMs - params.burstWindowMs),
-        String(params.burstWindowMs * 2),
+        String(params.burstWindowMs * 3),
         String(hour),
         String(params.historyTtlMs),
         String(params.burstEvidenceFrom),
         String(params.evidenceLimit),
         String(r.atMs - params.ringWindowMs),
-        String(params.ringWindowMs),
+        String(params.ringWindowMs * 2),
         String(params.ringEvidenceFrom),
         String(r.atMs - params.textTtlMs),
         String(params.textTtlMs),
@@ -338,17 +342,21 @@ export class RedisReviewWindows implements ReviewWindows {
         String(r.bursts.length),
         String(r.rings.length),
         String(r.bands.length),
+        String(r.atMs + params.burstWindowMs),
+        String(r.atMs - 2 * params.burstWindowMs),
+        String(r.atMs + params.ringWindowMs),
+        String(r.atMs - 2 * params.ringWindowMs),
         ...perBurst,
       ];
       p.rlReviewPost(keys.length, ...keys, ...args);
     }
     const raw = await runPipeline<RawPost>(p);
-    return raw.map((answer) => {
+    return raw.map((answer, n) => {
       if (answer[0] === 0) return { counted: false, bursts: [], rings: [], near: [] };
       const [, bursts, rings, near] = answer;
       return {
         counted: true,
-        bursts: bursts.map(([flag, suspicious, verified, members, history]) => ({
+        bursts: bursts.map(([flag, suspicious, verified, members, history], i) => ({
           countedSuspicious: flag === 1,
           suspicious,
           verified,
@@ -356,7 +364,9 @@ export class RedisReviewWindows implements ReviewWindows {
             const [reviewId, buyerId] = m.split(SEP) as [string, string];
             return { reviewId, buyerId };
           }),
-          history: mergeHours([...pairs(history)].map(([field, n]) => parseHourField(field, Number(n)))),
+          history: mergeHours(
+            [...pairs(history)].map(([field, count]) => parseHourField(field, Number(count))).filter((c) => inRange(c.hour, posts[n]!.bursts[i]!.history)),
+          ),
         })),
         rings: rings.map(([accounts, flat]) => {
           const members: { reviewId: string; buyerId: string }[] = [];
@@ -405,6 +415,10 @@ export class RedisReviewWindows implements ReviewWindows {
     }
     return out;
   }
+}
+
+function inRange(hour: number, range: { fromHour: number; toHour: number } | undefined): boolean {
+  return range !== undefined && hour >= range.fromHour && hour < range.toHour;
 }
 
 function nearOf(flat: readonly (string | number)[]) {

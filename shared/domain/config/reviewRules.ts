@@ -99,7 +99,7 @@ export const ReviewRulesSchema = z
      * the warning is on at all are the warnings section's `reviewsManipulated`).
      */
     manipulatedHours: z.number().positive(),
-    /** One `fake_reviews` violation per shop and SKU (or shop-wide burst) per bucket of this many hours. */
+    /** One `fake_reviews` violation per shop per bucket of this many hours (one campaign is one violation). */
     violationBucketHours: z.number().positive(),
   })
   .refine((r) => r.text.minSharedBands <= r.text.bands, { message: 'minSharedBands must not exceed bands', path: ['text', 'minSharedBands'] })

@@ -1,8 +1,9 @@
 /**
- * From findings to `fake_reviews` violations. One violation per shop and SKU (or per shop, for a
- * shop-wide burst) per bucket of `violationBucketHours`, its id derived from those, so the same ring
- * seen again (a redelivery, a replay, its next review) is the same violation; the evidence is what
- * the batch that established it saw. Pure.
+ * From findings to `fake_reviews` violations. One violation per shop per bucket of
+ * `violationBucketHours` (as for order brushing), its id derived from both, so the same campaign
+ * seen again (a redelivery, a replay, its next review, its burst after its ring) is the same
+ * violation, and one campaign is not penalised three times over; the evidence is what the batch that
+ * established it saw. Pure.
  */
 import type { ReviewRules } from '../config/reviewRules';
 import { stableId } from '../ids';
@@ -35,15 +36,10 @@ export type ReviewFinding =
   | (FindingBase & { kind: 'ring'; ring: RingFinding })
   | (FindingBase & { kind: 'text'; clusterId: string; cluster: TextCluster });
 
-/** What a violation is about: a SKU, or the whole shop for a shop-wide burst. */
-export function subjectOf(f: ReviewFinding): string {
-  return f.kind === 'burst' && f.scope === 'merchant' ? 'merchant' : `sku:${f.skuId}`;
-}
-
 export function violationIdOf(f: ReviewFinding, rules: ReviewRules): { violationId: string; bucketStartMs: number } {
   const bucketMs = rules.violationBucketHours * 3_600_000;
   const bucketStartMs = Math.floor(f.atMs / bucketMs) * bucketMs;
-  return { violationId: stableId('viol', f.merchantId, 'fake_reviews', subjectOf(f), bucketStartMs), bucketStartMs };
+  return { violationId: stableId('viol', f.merchantId, 'fake_reviews', bucketStartMs), bucketStartMs };
 }
 
 function signalOf(f: ReviewFinding): string {
@@ -82,8 +78,7 @@ export function fakeReviewViolations(findings: readonly ReviewFinding[], rules: 
       configVersion,
       evidence: {
         rule: 'fakeReviews',
-        subject: subjectOf(first) === 'merchant' ? 'merchant' : 'sku',
-        skuId: subjectOf(first) === 'merchant' ? null : first.skuId,
+        skuIds: [...new Set(fs.map((f) => f.skuId))].sort(),
         signals: [...new Set(fs.map(signalOf))].sort(),
         reviewIds: [...reviewIds],
         reviewerIds: [...reviewerIds].sort(),
