@@ -12,7 +12,9 @@ import { runReplay } from '../shared/app/replay';
 import { defaultThresholds } from '../shared/config';
 import { orderTraffic } from '../shared/sim/orderTraffic';
 import { benchConsumer } from './bench/consumer';
+import { benchReviewConsumer } from './bench/reviewConsumer';
 import { benchRiskScore } from './bench/riskScore';
+import { benchWarnings } from './bench/warnings';
 import { probeRedis } from '../shared/adapters/redis/admin';
 
 async function writeTraffic(path: string, events: number): Promise<number> {
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
     options: {
       events: { type: 'string', default: '500000' },
       'consumer-events': { type: 'string', default: '100000' },
+      'review-events': { type: 'string', default: '50000' },
+      warnings: { type: 'string', default: '1200' },
       rps: { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '20' },
       only: { type: 'string' },
@@ -79,9 +83,18 @@ async function main(): Promise<void> {
     console.error('bench: order-stream consumer on Kinesis-shaped batches');
     result.consumer = await benchConsumer({ events: number('consumer-events', values['consumer-events']), ...(redis.ok ? { redisUrl } : {}) });
   }
+  if (wanted('reviewConsumer')) {
+    console.error('bench: review-stream consumer on Kinesis-shaped batches');
+    result.reviewConsumer = await benchReviewConsumer({ events: number('review-events', values['review-events']), ...(redis.ok ? { redisUrl } : {}) });
+  }
   if (wanted('riskScore') && redis.ok) {
     console.error(`bench: risk score over loopback HTTP at ${values.rps} requests/s for ${values.seconds} s, then the constant-handler floor`);
     result.riskScore = await benchRiskScore({ redisUrl, rate: number('rps', values.rps), seconds: number('seconds', values.seconds) });
+  }
+  if (wanted('warnings')) {
+    console.error(`bench: buyer warnings, from the triggering order event to the WebSocket message (${values.warnings} warnings)`);
+    const w = await benchWarnings({ warnings: number('warnings', values.warnings) });
+    result.warnings = { p50Ms: w.p50Ms, p99Ms: w.p99Ms, maxMs: w.maxMs, warnings: w.warnings, connections: w.connections, measured: w.measured };
   }
   console.log(JSON.stringify(result));
 }

@@ -6,7 +6,7 @@
  *
  * Only the buyer: 401 without a valid token, 403 for another buyer's path, 400 for a bad query or
  * cursor, 404 for a warning the buyer has not (or no longer: withdrawn, expired). Errors go through
- * the shared mapper. Times come from the request (`requestContext.timeEpoch`).
+ * the shared mapper. Times come from the request (`requestContext.timeEpoch`) unless a clock is given.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -31,6 +31,8 @@ export const ListWarningsQuerySchema = z.object({
 export interface BuyerWarningsHandlerDeps {
   warnings: BuyerWarnings;
   authenticate: BuyerAuthenticator;
+  /** "Now" for expiry and read times: the request's time (default); the local runtime runs in event time. */
+  now?: (event: APIGatewayProxyEventV2) => number;
   log?: ErrorLog;
 }
 
@@ -48,7 +50,7 @@ export function makeBuyerWarningsHandler(deps: BuyerWarningsHandlerDeps) {
       const principal = deps.authenticate(event);
       const buyerId = param(event, 'buyerId');
       requireBuyer(principal, buyerId);
-      const nowMs = event.requestContext.timeEpoch;
+      const nowMs = deps.now ? deps.now(event) : event.requestContext.timeEpoch;
 
       switch (event.routeKey) {
         case BUYER_WARNING_ROUTE_KEYS.list: {

@@ -176,7 +176,7 @@ function precisionRecallChart(rows: readonly ScenarioRow[]): string {
 function timelineChart(b: Scoreboard, m: ScenarioManifest): string {
   const left = 50;
   const width = 980;
-  const plotW = width - left - 10;
+  const plotW = width - left - 30;
   const top1 = 10;
   const h1 = 120;
   const top2 = top1 + h1 + 28;

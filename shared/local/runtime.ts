@@ -20,6 +20,7 @@ import { DynamoQuarantine } from '../adapters/dynamodb/quarantine';
 import { DynamoViolationLedger } from '../adapters/dynamodb/violationLedger';
 import { StaticConfigSource } from '../adapters/memory/sinks';
 import { createOrderPipeline, type OrderPipeline } from '../app/orderPipeline';
+import { createReviewPipeline } from '../app/reviewPipeline';
 import { makeRiskScorer } from '../app/riskScore';
 import type { StreamEvent } from '../contracts/events';
 import type { Thresholds } from '../domain/config/thresholds';
@@ -27,6 +28,7 @@ import type { Decision, QuarantinedRecord, Violation, WarningRequest } from '../
 import { HTTP_ROUTES } from '../http/routes';
 import type { Log } from '../lambda/kinesisConsumer';
 import type { EventSourceSettings } from '../resources';
+import type { WarningOutbox } from '../ports';
 import { localDynamoClient, localKinesisClient } from './clients';
 import { startDynalite, startKinesalite, type RunningEmulator } from './emulators';
 import { JsonlDeadLetterFile, startEventSourceMapping, type InvocationReport, type KinesisEventSourceMapping } from './esm';
@@ -118,12 +120,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Buyer warnings as the warnings functions wire them (shared/local/warnings.ts); merchant standing from the penalty cases.
     const buyerWarnings = await startLocalWarnings({ documents, tables, config, standing: new PenaltyCaseStanding(penalties.cases), log });
     closers.unshift(() => buyerWarnings.stop());
+    const pipelineWarnings: WarningOutbox = { request: async (ws) => Promise.all([warnings.request(ws), buyerWarnings.service.request(ws)]).then(() => {}) };
+    const violations = new ObservedViolationLedger(new DynamoViolationLedger(documents, tables.violations), (v, w) => observer.violations?.(v, w));
     const pipeline = createOrderPipeline({
       features,
-      violations: new ObservedViolationLedger(new DynamoViolationLedger(documents, tables.violations), (v, w) => observer.violations?.(v, w)),
+      violations,
       decisions: new ObservedDecisionLog(new DynamoDecisionLog(documents, tables.decisions), (d) => observer.decisions?.(d, batchWatermark.getStore())),
       config,
-      warnings: { request: async (ws) => Promise.all([warnings.request(ws), buyerWarnings.service.request(ws)]).then(() => {}) },
+      warnings: pipelineWarnings,
       buyerWarnings: buyerWarnings.sources,
       penalties: penalties.workflow,
     });
@@ -142,12 +146,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return batchWatermark.run(max, () => pipeline(items));
       },
     });
-    // The review-stream function: validation and quarantine; review signals are their own capability.
+    // The review-stream function, wired as functions/review-stream/index.ts wires it.
+    const reviewPipeline = createReviewPipeline({ features, violations, config, warnings: pipelineWarnings, penalties: penalties.workflow });
     const reviewStream = makeReviewStreamHandler({
       log,
       quarantine,
       process: async (items) => {
         observer.reviews?.(items.length);
+        return batchWatermark.run(
+          items.reduce((max, i) => Math.max(max, i.occurredAtMs), Number.NEGATIVE_INFINITY),
+          () => reviewPipeline(items),
+        );
       },
     });
 

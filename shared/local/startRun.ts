@@ -19,6 +19,7 @@ import { batchWatermark } from './observed';
 import { writeReport } from './report';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { formatDuration, scoreRun, type DetectedViolation, type DetectedWarning, type Scoreboard, type ScenarioRow } from './scoreboard';
+import { reviewIdsOf, reviewTrustByScenario, reviewTrustLines } from './reviewTrust';
 import { renderTable } from './table';
 
 export interface StartOptions {
@@ -192,6 +193,8 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     for (const line of api) print(line);
 
     const scoreboard = scoreRun({ manifest, events, decisions, decidedAtMs, violations, warnings, reviewAt: thresholds.scoring.reviewAt, blockAt: thresholds.scoring.blockAt });
+    // The review detector's weights as they ended (a ring found late has lowered its first members too).
+    const reviewTrust = reviewTrustByScenario(events, await features.store.reviewTrust.read(reviewIdsOf(events)));
     const violationCounts: Record<string, number> = {};
     for (const v of violations) violationCounts[v.violation.type] = (violationCounts[v.violation.type] ?? 0) + 1;
     const sortedLags = [...lags].sort((a, b) => a - b);
@@ -222,13 +225,14 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     await writeReport(reportPath, { summary, scoreboard, manifest, thresholds, featureStoreWhy: features.why, eventSource: settings, api, warnings: warnings.map((w) => w.warning) });
     files.unshift(reportPath);
     summary.elapsedMs = Math.round(performance.now() - started);
-    await writeFile(join(options.outDir, 'summary.json'), JSON.stringify({ ...summary, scenarios: scoreboard.rows }, null, 2) + '\n');
+    await writeFile(join(options.outDir, 'summary.json'), JSON.stringify({ ...summary, scenarios: scoreboard.rows, reviewTrust }, null, 2) + '\n');
 
     for (const line of finalText(summary, scoreboard, files)) print(line);
+    for (const line of reviewTrustLines(reviewTrust)) print(line);
 
     if (options.serve) {
       print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (${HTTP_ROUTES.map((r) => r.routeKey).join(', ')}), report ${await serveReport(reportPath, options.signal)}`);
-      print(`buyer warnings, live: ${runtime.endpoints.buyerPage}?buyer=${encodeURIComponent(warnings[0]?.warning.buyerId ?? '<buyerId>')} (WebSocket API ${runtime.endpoints.webSocket})`);
+      print(`buyer warnings, live: ${runtime.endpoints.buyerPage}/?buyer=${encodeURIComponent(warnings[0]?.warning.buyerId ?? '<buyerId>')} (WebSocket API ${runtime.endpoints.webSocket})`);
       await waitForAbort(options.signal);
     }
     return { summary, scoreboard, manifest, reportPath, files };

@@ -83,11 +83,15 @@ export async function startLocalWarnings(deps: LocalWarningsDeps): Promise<Local
     closers.push(() => management.destroy());
     const push = createWarningPush({ connections, pusher: new ApiGatewayConnectionPusher(management), ...(log ? { log } : {}) });
 
+    // The local runtime replays simulated history: its "now" is the latest event time a warning was
+    // issued at (the wall clock before any), so what the run warned about is listed, not expired.
+    let eventTimeMs: number | undefined;
     const service = createWarningService({
       store: new DynamoWarningStore(deps.documents, deps.tables.warnings),
       config: deps.config,
       ...(log ? { log } : {}),
       onChange: async (changes) => {
+        for (const c of changes) if (c.kind === 'issued') eventTimeMs = Math.max(eventTimeMs ?? c.warning.issuedAtMs, c.warning.issuedAtMs);
         let report: PushReport | undefined;
         try {
           report = await push.deliver(changes);
@@ -96,7 +100,11 @@ export async function startLocalWarnings(deps: LocalWarningsDeps): Promise<Local
         }
       },
     });
-    const buyerWarnings = makeBuyerWarningsHandler({ warnings: service, authenticate: devBuyerAuthenticator(secret) });
+    const buyerWarnings = makeBuyerWarningsHandler({
+      warnings: service,
+      authenticate: devBuyerAuthenticator(secret),
+      now: (event) => eventTimeMs ?? event.requestContext.timeEpoch,
+    });
     const page = await startBuyerPage({
       buyerWarnings,
       webSocketUrl: gateway.url,

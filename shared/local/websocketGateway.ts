@@ -175,14 +175,22 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     await invoke(routeKey, { requestContext: context(c, routeKey, 'MESSAGE', { messageId: randomUUID() }), body, isBase64Encoded: isBinary });
   }
 
-  async function invoke(routeKey: string, event: Parameters<WebSocketRouteHandler>[0]): Promise<void> {
+  /** Integrations still running (a close waits for them: a $disconnect must not outlive its dependencies). */
+  const inFlight = new Set<Promise<void>>();
+
+  function invoke(routeKey: string, event: Parameters<WebSocketRouteHandler>[0]): Promise<void> {
     const handler = options.routes[routeKey] ?? (routeKey === '$disconnect' ? undefined : options.routes.$default);
-    if (!handler) return;
-    try {
-      await handler(event);
-    } catch (error) {
-      onError(`${routeKey} integration failed`, error);
-    }
+    if (!handler) return Promise.resolve();
+    const run = (async () => {
+      try {
+        await handler(event);
+      } catch (error) {
+        onError(`${routeKey} integration failed`, error);
+      }
+    })();
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+    return run;
   }
 
   /** The @connections management API. */
@@ -249,6 +257,9 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
       closing ??= (async () => {
         for (const c of connections.values()) c.socket?.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
+        // terminate() emits 'close' (and so $disconnect) asynchronously: let those start, then finish.
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all([...inFlight]);
         await new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();

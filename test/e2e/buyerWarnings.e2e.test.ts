@@ -18,7 +18,8 @@ import { orderEvent } from '../support/orders';
 const available = chromiumOrSkip('buyer warnings end to end');
 
 const DAY = 86_400_000;
-const T0 = Date.parse('2026-11-01T10:00:00Z');
+// The page lists what is within its retention by the wall clock: the history ends yesterday.
+const T0 = Math.floor(Date.now() / DAY) * DAY - 21 * DAY + 10 * 3_600_000;
 const day = (d: number, minute = 0) => new Date(T0 + d * DAY + minute * 60_000).toISOString();
 
 function sale(n: number, unitPrice: number, occurredAt: string, overrides: Partial<OrderEvent> = {}): OrderEvent {

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../shared/http/routes';
-import { logicalIdOf, synthesizeRiskline, type SynthesizedRiskline } from './synth';
+import { logicalIdOf, refersTo, synthesizeRiskline, type SynthesizedRiskline } from './synth';
 
 let riskline: SynthesizedRiskline;
 
@@ -13,7 +13,9 @@ type Resource = { Properties: Record<string, unknown> };
 
 describe('HTTP API', () => {
   it('has exactly the routes of the shared route table, each with the authorization it declares', () => {
-    const routes = Object.values(riskline.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    // The HTTP API's routes only (the buyer-warnings WebSocket API has its own: test/infra/warnings.test.ts).
+    const httpApi = logicalIdOf(riskline.stateless.httpApi.api);
+    const routes = (Object.values(riskline.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).filter((r) => refersTo(r.Properties.ApiId, httpApi));
     const declared = HTTP_ROUTES.map((r) => [r.routeKey, r.auth === 'iam' ? 'AWS_IAM' : r.auth === 'jwt' ? 'JWT' : 'NONE']).sort();
 
     const built = routes.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']).sort();

@@ -16,11 +16,24 @@ interface Consumer {
   function: () => RiskFunction;
   stream: StreamId;
   tables: TableId[];
+  /** Tables it uses beyond inserting, with exactly the actions granted on each (table ARN only, no index). */
+  uses?: { table: TableId; actions: string[] }[];
   redis: boolean;
 }
 
 const CONSUMERS: Consumer[] = [
-  { name: 'order-stream', function: () => riskline.stateless.orderStream, stream: 'orders', tables: ['violations', 'decisions', 'quarantine'], redis: true },
+  {
+    name: 'order-stream',
+    function: () => riskline.stateless.orderStream,
+    stream: 'orders',
+    tables: ['violations', 'decisions', 'quarantine'],
+    // Buyer warnings (de-duplication, rate limit, withdrawal) and the merchant standing they read.
+    uses: [
+      { table: 'warnings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+      { table: 'penaltyCases', actions: ['dynamodb:GetItem'] },
+    ],
+    redis: true,
+  },
   { name: 'review-stream', function: () => riskline.stateless.reviewStream, stream: 'reviews', tables: ['violations', 'quarantine'], redis: true },
 ];
 
@@ -56,9 +69,12 @@ function statementsOf(consumer: Consumer): { Action: string | string[]; Resource
   return [...policies, ...inline].flatMap((document) => (document as { Statement: never[] }).Statement);
 }
 
+/** Other event source mappings: the buyer-warnings push on the warnings table's stream (test/infra/warnings.test.ts). */
+const OTHER_MAPPINGS = 1;
+
 describe('stream consumers', () => {
   it('has exactly one event source mapping per consumer', () => {
-    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', CONSUMERS.length);
+    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', CONSUMERS.length + OTHER_MAPPINGS);
   });
 
   it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: partial batch failures, bisection, bounded retries, on-failure queue', (_name, consumer) => {
@@ -90,33 +106,36 @@ describe('stream consumers', () => {
         MaximumRecordAgeInSeconds: Match.anyValue(),
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       },
-      CONSUMERS.length,
+      CONSUMERS.length + OTHER_MAPPINGS,
     );
   });
 });
 
-/** Every function of the stack: the stream consumers and one per HTTP functionId. */
+/** Every function of the stack in the VPC: the stream consumers and one per HTTP functionId. */
 const allFunctions = () => CONSUMERS.length + Object.keys(riskline.stateless.httpApi.functions).length;
+/** The buyer-warnings WebSocket functions (authorizer, routes, push) run outside the VPC (test/infra/warnings.test.ts). */
+const outsideVpc = () => [riskline.stateless.buyerWarnings.authorizer, riskline.stateless.buyerWarnings.socket, riskline.stateless.buyerWarnings.push].length;
 
 describe('functions', () => {
-  it('are all arm64 Node.js 22 with active tracing and source maps, in the VPC', () => {
-    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', allFunctions());
+  it('are all arm64 Node.js 22 with active tracing and source maps, in the VPC but for the WebSocket ones', () => {
+    const defaults = {
+      Architectures: ['arm64'],
+      Runtime: 'nodejs22.x',
+      TracingConfig: { Mode: 'Active' },
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    };
+    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', allFunctions() + outsideVpc());
+    riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', defaults, allFunctions() + outsideVpc());
     riskline.statelessTemplate.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
-      {
-        Architectures: ['arm64'],
-        Runtime: 'nodejs22.x',
-        TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
-        VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [Match.anyValue()] },
-        LoggingConfig: { LogGroup: Match.anyValue() },
-      },
+      { ...defaults, VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [Match.anyValue()] } },
       allFunctions(),
     );
   });
 
-  it('keep logs for one month (each function, and the HTTP API access log)', () => {
-    riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, allFunctions() + 1);
+  it('keep logs for one month (each function, and the HTTP and WebSocket APIs\' access logs)', () => {
+    riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, allFunctions() + outsideVpc() + 2);
   });
 
   it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: receives exactly its tables through their env vars', (_name, consumer) => {
@@ -124,7 +143,7 @@ describe('functions', () => {
     const tableVars: string[] = Object.values(TABLES).map((def) => def.envVar);
 
     expect(Object.keys(variables).filter((name) => tableVars.includes(name)).sort()).toEqual(
-      consumer.tables.map((id) => TABLES[id].envVar).sort(),
+      [...consumer.tables, ...(consumer.uses ?? []).map((u) => u.table)].map((id) => TABLES[id].envVar).sort(),
     );
     for (const id of consumer.tables) {
       expect(refersTo(variables[TABLES[id].envVar], logicalIdOf(riskline.stateful.tables[id].table))).toBe(true);
@@ -132,8 +151,16 @@ describe('functions', () => {
   });
 
   it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s: may only insert into its tables', (_name, consumer) => {
-    const dynamo = statementsOf(consumer).filter((s) => [s.Action].flat().some((action) => action.startsWith('dynamodb:')));
+    const all = statementsOf(consumer).filter((s) => [s.Action].flat().some((action) => action.startsWith('dynamodb:')));
+    const dynamo = all.filter((s) => [s.Action].flat().includes('dynamodb:BatchWriteItem'));
 
+    expect(all).toHaveLength(1 + (consumer.uses ?? []).length);
+    for (const use of consumer.uses ?? []) {
+      const table = logicalIdOf(riskline.stateful.tables[use.table].table);
+      const granted = all.filter((s) => [s.Resource].flat().some((r) => refersTo(r, table)));
+      expect(granted.map((s) => [s.Action].flat().sort())).toEqual([use.actions]);
+      expect([granted[0]!.Resource].flat()).toHaveLength(1);
+    }
     expect(dynamo).toHaveLength(1);
     expect([dynamo[0]!.Action].flat().sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
     const resources = [dynamo[0]!.Resource].flat();

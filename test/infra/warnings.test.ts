@@ -87,7 +87,7 @@ describe('warnings push', () => {
     expect(mappings).toHaveLength(1);
     expect(mappings[0]!.Properties).toMatchObject({
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BisectBatchOnSplit: true,
+      BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       MaximumRecordAgeInSeconds: 3_600,
       StartingPosition: 'TRIM_HORIZON',

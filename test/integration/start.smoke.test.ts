@@ -23,12 +23,15 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+// On a 2-core machine running the whole suite a run takes several times longer than alone (about 10 s).
+const RUN_TIMEOUT_MS = 180_000;
+
 describe('npm start (smoke)', () => {
   it('runs simulated traffic through the local runtime, catches the brushing rings, and writes the summary and the report', async () => {
     const lines: string[] = [];
     const outDir = join(dir, 'memory');
 
-    const result = await runStart({ seed: 7, events: 2_500, minutes: 2_880, outDir, redisUrl: undefined, print: (line) => lines.push(line) });
+    const result = await runStart({ seed: 7, events: 1_500, minutes: 1_440, outDir, redisUrl: undefined, print: (line) => lines.push(line) });
 
     const output = lines.join('\n');
     const brushing = result.scoreboard.rows.find((r) => r.scenario === 'order_brushing')!;
@@ -53,27 +56,27 @@ describe('npm start (smoke)', () => {
     // Self-contained: no scripts, nothing fetched (the SVG namespace is an identifier, not a fetch).
     expect(html).not.toMatch(/<script|<link|src=|url\(/i);
     expect((await stat(join(outDir, 'events.jsonl'))).size).toBeGreaterThan(0);
-  });
+  }, RUN_TIMEOUT_MS);
 
   it('uses the Redis server when REDIS_URL is set, and says so first', async (context) => {
     if (!redisAvailable) context.skip();
     const lines: string[] = [];
 
-    const result = await runStart({ seed: 3, events: 1_200, minutes: 1_440, outDir: join(dir, 'redis'), redisUrl: REDIS_URL, print: (line) => lines.push(line) });
+    const result = await runStart({ seed: 3, events: 800, minutes: 720, outDir: join(dir, 'redis'), redisUrl: REDIS_URL, print: (line) => lines.push(line) });
 
     expect(lines[0]).toMatch(/^riskline · feature store: Redis at redis:\/\/.+ \(REDIS_URL is set;/);
     expect(result.summary.featureStore).toBe('redis');
     expect(result.summary.events).toBe(result.manifest.events);
-  });
+  }, RUN_TIMEOUT_MS);
 
   it('falls back to the in-memory store, saying why, when REDIS_URL points at nothing', async () => {
     const lines: string[] = [];
 
-    const result = await runStart({ seed: 3, events: 600, minutes: 720, outDir: join(dir, 'fallback'), redisUrl: 'redis://127.0.0.1:1', print: (line) => lines.push(line) });
+    const result = await runStart({ seed: 3, events: 300, minutes: 360, outDir: join(dir, 'fallback'), redisUrl: 'redis://127.0.0.1:1', print: (line) => lines.push(line) });
 
     expect(lines[0]).toMatch(/^riskline · feature store: in-memory \(REDIS_URL=redis:\/\/127\.0\.0\.1:1 is set but no server answers there/);
     expect(result.summary.featureStore).toBe('memory');
-  });
+  }, RUN_TIMEOUT_MS);
 
   it('explains its options with --help', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--help'], { cwd: process.cwd() });

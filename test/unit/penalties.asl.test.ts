@@ -22,7 +22,7 @@ import type { PenaltyExecutions } from '../../shared/ports/penalties';
 import { AslInterpreter, definitionFromTemplate, type AslDefinition } from '../support/asl';
 import { apiRequest, at, brushingViolation, penaltyHarness } from '../support/penalties';
 import { tableFromDefinition } from '../../infra/constructs/definitions';
-import { PenaltyWorkflow } from '../../infra/constructs/penaltyWorkflow';
+import { PenaltyWorkflow as PenaltyWorkflowConstruct } from '../../infra/constructs/penaltyWorkflow';
 import { TABLES } from '../../shared/resources';
 import { cdkJsonContext, logicalIdOf } from '../infra/synth';
 
@@ -31,10 +31,10 @@ let taskFunctionArn: string;
 
 beforeAll(() => {
   // Asset bundling skipped, as in the infra tests: the definition does not depend on the bundle.
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ builtinCloudFormationValidation: false, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'PenaltyWorkflowUnderTest');
   const table = (id: keyof typeof TABLES) => tableFromDefinition(stack, TABLES[id], 'riskline');
-  const workflow = new PenaltyWorkflow(stack, 'Workflow', {
+  const workflow = new PenaltyWorkflowConstruct(stack, 'Workflow', {
     prefix: 'riskline',
     tables: {
       penaltyCases: table('penaltyCases'),

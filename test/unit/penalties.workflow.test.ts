@@ -1,7 +1,9 @@
 /** The penalty workflow end to end on the local runtime: ladder, reverse-brushing guard, approvals, appeals, idempotency. */
 import { describe, expect, it } from 'vitest';
+import { identityObservations } from '../../shared/app/penalties/identityLinks';
 import { creditOf } from '../../shared/app/penalties/service';
 import { defaultThresholds } from '../../shared/config';
+import { orderEvent } from '../support/orders';
 import { at, brushingViolation, penaltyHarness, violationOf } from '../support/penalties';
 
 const OWN_DEVICE = 'dev-shop-owner';
@@ -252,5 +254,29 @@ describe('replaying the same violations', () => {
     expect(await h.cases.load('m-1')).toEqual(first);
     expect(await h.audit.list('m-1')).toEqual(audit);
     expect(h.notices.published).toHaveLength(notices);
+  });
+});
+
+describe('what the order pipeline records for attribution', () => {
+  it("ties a ring to the shop when its orders were paid with the owner's card", async () => {
+    // Arrange: the ring's orders, as the order stream saw them
+    const h = penaltyHarness({ merchants: { 'm-6': { instrumentIds: ['pi-owner-card'] } } });
+    const items = [
+      orderEvent({ merchantId: 'm-6', buyer: { id: 'b-ring' }, payment: { method: 'card', instrumentId: 'pi-owner-card', status: 'captured' }, device: { id: 'dev-9' } }),
+      orderEvent({ merchantId: 'm-6', buyer: { id: 'b-ring' }, shipping: { addressId: 'addr-7', country: 'CN', fee: 0 } }),
+    ].map((event) => ({ event, occurredAtMs: Date.parse(event.occurredAt) }));
+
+    // Act
+    const observations = identityObservations(items);
+    await h.buyerLinks.record(observations);
+    await h.workflow.onViolations([brushingViolation('m-6', 0, ['b-ring'])]);
+
+    // Assert
+    expect(observations.map((o) => [o.kind, o.value])).toEqual([
+      ['device', 'dev-9'],
+      ['instrument', 'pi-owner-card'],
+      ['address', 'addr-7'],
+    ]);
+    expect((await h.state('m-6')).violations[0]).toMatchObject({ status: 'counted', basis: 'linked', links: [{ kind: 'shared_instrument', buyerId: 'b-ring', value: 'pi-owner-card' }] });
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * End to end, in headless Chromium: the analysts' console (built from shared/console with Vite into
+ * a temporary directory) served with the analyst API on dynalite, over simulated history that ran
+ * through the order pipeline with a shadow candidate and a suppression. An analyst edits a threshold
+ * and sees validation as she types, saves the draft and backtests it; an approver (a second person)
+ * approves and publishes it. Screenshots of each view go to out/screenshots.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoConfigStore } from '../../shared/adapters/dynamodb/configStore';
+import { defaultThresholds } from '../../shared/config';
+import { startAnalystConsole, type RunningConsole } from '../../shared/local/analystConsole';
+import { repoPath } from '../../infra/paths';
+import { startAnalystWorld, type AnalystWorld } from '../support/analysts';
+import { chromiumOrSkip, launchChromium, type Browser } from '../support/chromium';
+
+const available = chromiumOrSkip('analyst console end to end');
+const SCREENSHOTS = repoPath('out/screenshots');
+
+describe.skipIf(!available)('the analysts console in the browser', () => {
+  let dir: string;
+  let world: AnalystWorld;
+  let server: RunningConsole;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'riskline-console-'));
+    // The same build as `npm run build:console`, into this test's own directory.
+    const { build } = await import('vite');
+    await build({ configFile: repoPath('shared/console/vite.config.ts'), logLevel: 'error', build: { outDir: join(dir, 'console'), emptyOutDir: true, sourcemap: false } });
+    world = await startAnalystWorld(dir, { events: 4_000, at: '2026-11-20T09:00:00.000Z' });
+    server = await startAnalystConsole({
+      documents: world.documents,
+      tables: world.tables,
+      seed: defaultThresholds,
+      historyPath: () => world.historyPath,
+      workDir: join(dir, 'backtests'),
+      staticDir: join(dir, 'console'),
+    });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1360, height: 900 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await world?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const signIn = async (token: string) => {
+    await page.locator('[data-testid=user]').selectOption(token);
+    await page.locator('[data-testid=live-version]').waitFor();
+  };
+  const tab = (name: string) => page.locator(`[data-tab=${name}]`).click();
+
+  it('edits a threshold with validation as it types, backtests it, and a second person approves and publishes it', async () => {
+    await page.goto(server.url);
+    await signIn('dev:analyst:alice');
+    expect(await page.locator('[data-testid=live-version]').textContent()).toContain(defaultThresholds.version);
+
+    // Alice starts a draft from the live version and types an impossible block threshold.
+    await page.locator('[data-testid=new-draft]').click();
+    await page.locator('[data-testid=version-detail] h2', { hasText: 'draft' }).waitFor();
+    const draft = (await page.locator('[data-testid=version-detail] h2').textContent())!.split(' ')[0]!;
+    const blockAt = page.locator('input[data-path="scoring.blockAt"]');
+    await blockAt.fill('500');
+    await page.locator('[data-error-for="scoring.blockAt"]').waitFor();
+    expect(await page.locator('[data-testid=validation]').textContent()).toMatch(/1 problem.*scoring\.blockAt.*100/);
+    expect(await page.locator('[data-testid=save-draft]').isDisabled()).toBe(true);
+    await shot('1-thresholds-validation');
+
+    // A block threshold under the review threshold is refused by the schema's cross-field rule too.
+    await blockAt.fill('35');
+    await page.locator('[data-error-for="scoring.reviewAt"]').waitFor();
+    await page.locator('input[data-path="scoring.reviewAt"]').fill('30');
+    await blockAt.fill('70');
+    await page.locator('[data-testid=validation]', { hasText: 'valid' }).waitFor();
+    expect(await page.locator('[data-testid=diff]').textContent()).toContain('scoring.blockAt');
+    await page.locator('[data-testid=save-draft]').click();
+    await page.locator('[data-testid=message]', { hasText: 'draft saved' }).waitFor();
+    await shot('2-thresholds-draft-saved');
+
+    // The backtest replays the stored history with the draft and with live, and compares them.
+    await page.locator('[data-testid=backtest-this]').click();
+    await page.locator('[data-testid=backtest-report]').waitFor({ timeout: 150_000 });
+    await page.locator('[data-testid=pr-chart] path').first().waitFor();
+    expect(await page.locator('[data-testid=backtest-detail] h2').textContent()).toContain(`${draft} vs ${defaultThresholds.version}`);
+    expect(await page.locator('[data-testid=timeline-chart] rect').count()).toBeGreaterThan(0);
+    await shot('3-backtest-report');
+
+    // Alice cannot approve: she is an analyst. Bob, an approver who wrote none of it, approves and publishes.
+    await tab('thresholds');
+    await page.locator(`[data-version="${draft}"]`).click();
+    expect(await page.locator('[data-testid=approve]').count()).toBe(0);
+    await signIn('dev:approver:bob');
+    await tab('thresholds');
+    await page.locator(`[data-version="${draft}"]`).click();
+    await page.locator('[data-testid=note]').fill('backtest: recall up, no honest order blocked');
+    await page.locator('[data-testid=approve]').click();
+    await page.locator('[data-testid=version-detail] h2', { hasText: 'approved' }).waitFor();
+    await shot('4-approved');
+    await page.locator('[data-testid=publish]').click();
+    await page.locator('[data-testid=live-version]', { hasText: draft }).waitFor();
+    await shot('5-published');
+
+    expect((await new DynamoConfigStore(world.documents, world.tables.configVersions).live())?.version).toBe(draft);
+  }, 240_000);
+
+  it('shows shadow disagreements, recent decisions with suppressed reasons, the penalty ladder and the audit log', async () => {
+    await tab('shadow');
+    await page.locator('[data-testid=shadow-matrix]').waitFor();
+    expect(await page.locator('[data-testid=shadow-view]').textContent()).toContain(world.shadowVersion);
+    await shot('6-shadow');
+
+    await tab('decisions');
+    await page.locator('[data-testid=decisions-view] table.decisions tbody tr').first().waitFor();
+    if (world.suppressedMerchant !== null) {
+      await page.locator('[data-testid=decisions-view] input').fill('');
+    }
+    await shot('7-decisions');
+
+    await tab('merchants');
+    await page.locator('[data-testid=ladder-view] table').waitFor();
+    await shot('8-merchants');
+
+    await tab('audit');
+    await page.locator('[data-testid=audit-view] tbody tr').first().waitFor();
+    const audit = await page.locator('[data-testid=audit-view]').textContent();
+    expect(audit).toContain('publish');
+    expect(audit).toContain('approve');
+    expect(audit).toContain('draft.edit');
+    await shot('9-audit');
+  }, 60_000);
+});
