@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     minutes: integer('minutes', values.minutes, DEFAULT_MARKETPLACE.minutes, 60),
   });
   const fraud = manifest.scenarios.filter((s) => s.fraud);
-  console.log(`${manifest.events} events (${manifest.orders} orders, ${manifest.reviews} reviews) from ${manifest.startAt} to ${manifest.endAt} -> ${values.out}`);
+  console.log(
+    `${manifest.events} events (${manifest.orders} orders, ${manifest.reviews} reviews) from ${manifest.startAt} to ${manifest.endAt}, after ${manifest.history.events} events of price history from ${manifest.history.from} -> ${values.out}`,
+  );
   console.log(`${fraud.length} injected fraud scenarios, ${manifest.scenarios.length - fraud.length} honest surprises -> ${manifestPath}`);
   if (manifest.emergency) console.log(`emergency declared at ${manifest.emergency.startAt}: ${manifest.emergency.categories.join(', ')} in ${manifest.emergency.regions.join(', ')}`);
   console.log(`took ${Math.round(performance.now() - started)} ms`);

@@ -20,6 +20,12 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1_000,
+    rollupOptions: {
+      // zod's sources carry /* @__PURE__ */ comments in places Rollup cannot use; harmless, and noisy.
+      onwarn(warning, warn) {
+        if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+      },
+    },
   },
   // During `vite` (dev server) the API is the local console server's.
   server: { proxy: { '/v1': process.env.RISKLINE_API ?? 'http://127.0.0.1:8787' } },

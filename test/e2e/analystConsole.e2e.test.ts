@@ -31,7 +31,14 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     dir = await mkdtemp(join(tmpdir(), 'riskline-console-'));
     // The same build as `npm run build:console`, into this test's own directory.
     const { build } = await import('vite');
-    await build({ configFile: repoPath('shared/console/vite.config.ts'), logLevel: 'error', build: { outDir: join(dir, 'console'), emptyOutDir: true, sourcemap: false } });
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: repoPath('shared/console/vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: join(dir, 'console'), emptyOutDir: true, sourcemap: false } });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
     world = await startAnalystWorld(dir, { events: 4_000, at: '2026-11-20T09:00:00.000Z' });
     server = await startAnalystConsole({
       documents: world.documents,
@@ -80,7 +87,7 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     // A block threshold under the review threshold is refused by the schema's cross-field rule too.
     await blockAt.fill('35');
     await page.locator('[data-error-for="scoring.reviewAt"]').waitFor();
-    await page.locator('input[data-path="scoring.reviewAt"]').fill('30');
+    await page.locator('input[data-path="scoring.reviewAt"]').fill('20');
     await blockAt.fill('70');
     await page.locator('[data-testid=validation]', { hasText: 'valid' }).waitFor();
     expect(await page.locator('[data-testid=diff]').textContent()).toContain('scoring.blockAt');
@@ -94,6 +101,9 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     await page.locator('[data-testid=pr-chart] path').first().waitFor();
     expect(await page.locator('[data-testid=backtest-detail] h2').textContent()).toContain(`${draft} vs ${defaultThresholds.version}`);
     expect(await page.locator('[data-testid=timeline-chart] rect').count()).toBeGreaterThan(0);
+    // Reviewing from a score of 20 instead of 40 changes decisions: the report says which.
+    expect(Number(await page.locator('[data-testid=changed-count]').textContent())).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=backtest-jobs] li').count()).toBe(1);
     await shot('3-backtest-report');
 
     // Alice cannot approve: she is an analyst. Bob, an approver who wrote none of it, approves and publishes.
@@ -118,14 +128,19 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     await tab('shadow');
     await page.locator('[data-testid=shadow-matrix]').waitFor();
     expect(await page.locator('[data-testid=shadow-view]').textContent()).toContain(world.shadowVersion);
+    expect(await page.locator('[data-testid=shadow-matrix] td.changed').evaluateAll((cells) => cells.reduce((n, c) => n + Number(c.textContent), 0))).toBeGreaterThan(0);
     await shot('6-shadow');
 
     await tab('decisions');
     await page.locator('[data-testid=decisions-view] table.decisions tbody tr').first().waitFor();
-    if (world.suppressedMerchant !== null) {
-      await page.locator('[data-testid=decisions-view] input').fill('');
-    }
-    await shot('7-decisions');
+    expect(await page.locator('[data-testid=decisions-view] table.decisions tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOTS, '7-decisions.png') });
+    // The order of the merchant whose price-gouging flag an analyst suppressed: the rule still shows, marked suppressed.
+    expect(world.suppressedOrderId).not.toBeNull();
+    await page.locator('[data-testid=decisions-view] input').fill(world.suppressedOrderId!);
+    await page.locator('[data-testid=decisions-view] button[type=submit]').click();
+    await page.locator('[data-testid=decisions-view] li.suppressed', { hasText: 'PRICE_GOUGING' }).first().waitFor();
+    await shot('7b-decision-suppressed');
 
     await tab('merchants');
     await page.locator('[data-testid=ladder-view] table').waitFor();

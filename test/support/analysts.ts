@@ -35,12 +35,14 @@ export interface AnalystWorld {
   /** The shadow candidate seeded before the traffic ran. */
   shadowVersion: string;
   suppressedMerchant: string | null;
+  /** An order whose decision lists a suppressed reason (null if the history had none). */
+  suppressedOrderId: string | null;
   close(): Promise<void>;
 }
 
 /** A candidate that flags more: lower review and block thresholds. */
 export function stricter(base: Thresholds, description: string): Thresholds {
-  return { ...base, description, scoring: { reviewAt: 30, blockAt: 70 } };
+  return { ...base, description, scoring: { reviewAt: 20, blockAt: 70 } };
 }
 
 export async function startAnalystWorld(dir: string, options: { events: number; at: string }): Promise<AnalystWorld> {
@@ -84,7 +86,11 @@ export async function startAnalystWorld(dir: string, options: { events: number; 
     shadow,
     penalties: penalties.workflow,
   });
-  for (let i = 0; i < orders.length; i += 500) await pipeline(orders.slice(i, i + 500));
+  let suppressedOrderId: string | null = null;
+  for (let i = 0; i < orders.length; i += 500) {
+    const { decisions } = await pipeline(orders.slice(i, i + 500));
+    suppressedOrderId ??= decisions.find((d) => d.reasons.some((r) => r.suppressed))?.orderId ?? null;
+  }
   await pipeline.flush(Number.POSITIVE_INFINITY);
 
   return {
@@ -93,6 +99,7 @@ export async function startAnalystWorld(dir: string, options: { events: number; 
     historyPath,
     shadowVersion: draft.version,
     suppressedMerchant: gouger,
+    suppressedOrderId,
     close: async () => {
       documents.destroy();
       dynamo.destroy();

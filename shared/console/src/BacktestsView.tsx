@@ -1,5 +1,5 @@
 /** Backtests: start one on the stored history, follow it, and read what enforcement would change. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Api, BacktestJob, BacktestReport } from './api';
 import { can, type Session } from './auth';
 import { DecisionsOverTimeChart, DecisionKindsChart, PrecisionRecallChart } from './charts';
@@ -31,8 +31,11 @@ export function BacktestsView({ api, session, request, onRequestHandled }: Props
       (e: unknown) => setError((e as Error).message),
     );
   };
+  // Each request starts one backtest, however often the effect runs (React runs it twice in development).
+  const handled = useRef<string | null>(null);
   useEffect(() => {
-    if (request) {
+    if (request && handled.current !== request) {
+      handled.current = request;
       setCandidate(request);
       start(request, '');
       onRequestHandled();
@@ -81,7 +84,7 @@ export function BacktestsView({ api, session, request, onRequestHandled }: Props
           </form>
         )}
         <ErrorLine error={error ?? jobs.error} />
-        <ul className="jobs">
+        <ul className="jobs" data-testid="backtest-jobs">
           {(jobs.data ?? []).map((j) => (
             <li key={j.backtestId} className={j.backtestId === selected ? 'selected' : ''}>
               <button type="button" onClick={() => setSelected(j.backtestId)}>
@@ -159,7 +162,7 @@ function Report({ report }: { report: BacktestReport }) {
     <div className="report" data-testid="backtest-report">
       <div className="cards">
         <div className="card-small">
-          <b>{report.changedDecisions.total}</b>
+          <b data-testid="changed-count">{report.changedDecisions.total}</b>
           <span>decisions would change</span>
         </div>
         <div className="card-small">
