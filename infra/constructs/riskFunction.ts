@@ -13,6 +13,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_SOURCE_DEFAULTS } from '../../shared/resources';
 import { REPO_ROOT, repoPath } from '../paths';
 import type { DefinedTable } from './definitions';
 
@@ -176,15 +177,17 @@ export class RiskFunction extends Construct {
    * on-failure queue. One batch per shard at a time keeps the order of each partition key.
    */
   consumeStream(stream: kinesis.IStream, options: StreamConsumerOptions): KinesisEventSource {
+    // The same settings the local event-source-mapping emulator runs with (shared/resources.ts).
+    const settings = EVENT_SOURCE_DEFAULTS;
     const source = new KinesisEventSource(stream, {
-      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: 500,
-      maxBatchingWindow: Duration.seconds(1),
-      parallelizationFactor: 1,
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      retryAttempts: 5,
-      maxRecordAge: Duration.days(1),
+      startingPosition: lambda.StartingPosition[settings.startingPosition],
+      batchSize: settings.batchSize,
+      maxBatchingWindow: Duration.millis(settings.maxBatchingWindowMs),
+      parallelizationFactor: settings.parallelizationFactor,
+      reportBatchItemFailures: settings.reportBatchItemFailures,
+      bisectBatchOnError: settings.bisectBatchOnError,
+      retryAttempts: settings.retryAttempts,
+      maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
       onFailure: new SqsDlq(options.onFailure),
     });
     this.function.addEventSource(source);

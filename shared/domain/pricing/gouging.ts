@@ -111,8 +111,10 @@ export function chooseBaseline(
 /** The highest allowed ratio of price to baseline for this line. */
 export function maxRatioFor(category: string | undefined, baseline: Baseline, rules: PriceGougingRules, emergency?: Emergency): number {
   const essential = isEssential(category, rules);
-  if (emergency) return emergency.maxRatio ?? rules.essentialMaxRatio;
+  // A category baseline stands for many SKUs at many price levels: it is judged loosely even in an
+  // emergency (a premium SKU with little history is not gouging at 1.5x its category's median).
   if (baseline.source === 'category') return rules.categoryBaselineMaxRatio;
+  if (emergency) return emergency.maxRatio ?? rules.essentialMaxRatio;
   if (essential) return rules.essentialMaxRatio;
   const override = Object.entries(rules.categoryMaxRatio)
     .filter(([prefix]) => matches(category, prefix))
