@@ -231,4 +231,14 @@ export const STREAM_ARCHIVE = {
   /** Firehose's buffer: records reach S3 at most this long after they reached the stream. */
   bufferSeconds: 300,
   prefixOf: (stream: StreamDefinition): string => `${stream.id}/`,
+  /** Bucket names are global: the account and region make this one unique. */
+  bucketName: (prefix: string, account: string, region: string): string => `${prefix}-stream-archive-${account}-${region}`,
+} as const;
+
+/** The analysts' console: environment through which the analyst API tells the page how to sign people in. */
+export const ANALYST_CONSOLE = {
+  /** Base URL of the Cognito hosted sign-in. */
+  loginDomainEnvVar: 'CONSOLE_LOGIN_DOMAIN',
+  /** The console's user pool app client. */
+  clientIdEnvVar: 'CONSOLE_CLIENT_ID',
 } as const;

@@ -41,9 +41,6 @@ import { badRequest, conflict, forbidden, httpErrors, json, notFound, parseBody,
 import { requireRole, type Authenticator, type Principal } from '../../shared/http/principal';
 import type { BacktestJobs, BacktestLauncher, PenaltyLadder, RecentDecisions, ShadowResults } from '../../shared/ports';
 
-/** Environment of the composition root: the Cognito hosted UI's base URL and the console's app client. */
-export const CONSOLE_ENV = { loginDomain: 'CONSOLE_LOGIN_DOMAIN', clientId: 'CONSOLE_CLIENT_ID' } as const;
-
 /** How the console signs people in: development tokens locally, the Cognito hosted UI in AWS. */
 export type ConsoleAuth = { mode: 'dev'; users: { token: string; label: string }[] } | { mode: 'cognito'; domain: string; clientId: string };
 

@@ -11,8 +11,8 @@ import { createConfigService } from '../../shared/app/config/service';
 import { defaultThresholds } from '../../shared/config';
 import { jwtAuthenticator } from '../../shared/http/principal';
 import { requireEnv } from '../../shared/lambda/env';
-import { TABLES } from '../../shared/resources';
-import { CONSOLE_ENV, makeAnalystApiHandler } from './handler';
+import { ANALYST_CONSOLE, TABLES } from '../../shared/resources';
+import { makeAnalystApiHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'analyst-api' });
 const documents = createDocumentClient();
@@ -31,5 +31,5 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
   decisions: new DynamoFlaggedDecisions(documents, requireEnv(TABLES.decisions.envVar)),
   ladder: new DynamoPenaltyLadder(documents, requireEnv(TABLES.penaltyCases.envVar)),
   authenticate: jwtAuthenticator,
-  consoleAuth: { mode: 'cognito', domain: requireEnv(CONSOLE_ENV.loginDomain), clientId: requireEnv(CONSOLE_ENV.clientId) },
+  consoleAuth: { mode: 'cognito', domain: requireEnv(ANALYST_CONSOLE.loginDomainEnvVar), clientId: requireEnv(ANALYST_CONSOLE.clientIdEnvVar) },
 });

@@ -2,7 +2,7 @@
  * Everything that holds data: the event streams, the tables, the feature store and the consumers'
  * dead-letter queue. Kept apart from the functions so a code deploy can never replace or delete them.
  */
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STREAMS, TABLES } from '../../shared/resources';
 import { streamFromDefinition, tableFromDefinition, type DefinedStream, type DefinedTable } from '../constructs/definitions';
+import { RisklineStreamArchive } from '../constructs/streamArchive';
 
 export type TableId = keyof typeof TABLES;
 export type StreamId = keyof typeof STREAMS;
@@ -32,7 +33,20 @@ export interface RisklineStatefulResources {
   /** On-failure destination of the stream consumers' event source mappings. */
   readonly consumerDeadLetterQueue: sqs.IQueue;
   /** Who people are: the issuer and audience of the JWTs the HTTP API accepts for `jwt` routes. */
-  readonly identity: { readonly issuer: string; readonly audience: readonly string[] };
+  readonly identity: RisklineIdentity;
+  /** The streams' archive (Firehose to S3): the history backtests replay. */
+  readonly archive: { readonly bucketName: string };
+  /** Physical-name prefix of the deployment (shared/resources.ts). */
+  readonly prefix: string;
+}
+
+export interface RisklineIdentity {
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  /** The user pool, for app clients of their own (the analysts' console). */
+  readonly userPool: cognito.IUserPool;
+  /** Base URL of the pool's hosted sign-in (https://<prefix>.auth.<region>.amazoncognito.com). */
+  readonly loginDomain: string;
 }
 
 /** Analyst roles (issue: trust-and-safety console); each is a Cognito group, carried in `cognito:groups`. */
@@ -53,7 +67,9 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
   readonly functionSecurityGroup: ec2.SecurityGroup;
   readonly featureStoreUrl: string;
   readonly consumerDeadLetterQueue: sqs.Queue;
-  readonly identity: { readonly issuer: string; readonly audience: readonly string[] };
+  readonly identity: RisklineIdentity;
+  readonly archive: RisklineStreamArchive;
+  readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: RisklineStatefulStackProps) {
     super(scope, id, props);
@@ -95,7 +111,9 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
       // acted on while the records are still in the stream, and kept at least as long as the stream.
       retentionPeriod: Duration.days(14),
     });
+    this.prefix = props.prefix;
     this.identity = this.createIdentity(props.prefix);
+    this.archive = new RisklineStreamArchive(this, 'StreamArchive', { prefix: props.prefix, streams: Object.values(this.streams) });
     Validations.of(this.consumerDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -109,7 +127,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
    * a user pool with MFA and a strong password policy, one group per analyst role. A platform with its
    * own identity provider points the JWT authorizer at it instead (the issuer is all the API needs).
    */
-  private createIdentity(prefix: string): { issuer: string; audience: string[] } {
+  private createIdentity(prefix: string): RisklineIdentity {
     const pool = new cognito.UserPool(this, 'Users', {
       userPoolName: `${prefix}-users`,
       selfSignUpEnabled: false,
@@ -129,7 +147,14 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
       new cognito.CfnUserPoolGroup(this, `Group${group[0]!.toUpperCase()}${group.slice(1)}`, { userPoolId: pool.userPoolId, groupName: group });
     }
     const client = pool.addClient('Console', { authFlows: { userSrp: true }, preventUserExistenceErrors: true, generateSecret: false });
-    return { issuer: `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`, audience: [client.userPoolClientId] };
+    // The hosted sign-in the analysts' console sends people to; the prefix must be unique in the region.
+    const domain = pool.addDomain('Login', { cognitoDomain: { domainPrefix: `${prefix}-analysts-${Aws.ACCOUNT_ID}` } });
+    return {
+      issuer: `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`,
+      audience: [client.userPoolClientId],
+      userPool: pool,
+      loginDomain: domain.baseUrl(),
+    };
   }
 
   /**

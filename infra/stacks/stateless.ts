@@ -2,15 +2,22 @@
  * The code and its monitoring: the stream consumers and their alarms. Receives the stateful
  * resources as props, so it can be redeployed or destroyed without touching any data.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { HTTP_ROUTES } from '../../shared/http/routes';
-import { PENALTY_WORKFLOW } from '../../shared/resources';
+import { ANALYST_CONSOLE, PENALTY_WORKFLOW, STREAM_ARCHIVE } from '../../shared/resources';
+import { RisklineAnalystConsole } from '../constructs/analystConsole';
+import { acknowledgeWildcards, archiveArnForNag } from '../constructs/streamArchive';
 import { RisklineBuyerWarnings } from '../constructs/buyerWarnings';
 import { RisklineHttpApi } from '../constructs/httpApi';
 import { RiskFunction } from '../constructs/riskFunction';
+import { repoPath } from '../paths';
 import type { RisklineStatefulResources } from './stateful';
 
 /** A consumer this far behind its stream is no longer "real time". */
@@ -27,6 +34,8 @@ export class RisklineStatelessStack extends Stack {
   readonly reviewStream: RiskFunction;
   readonly httpApi: RisklineHttpApi;
   readonly buyerWarnings: RisklineBuyerWarnings;
+  readonly analystConsole: RisklineAnalystConsole;
+  readonly backtestWorker: RiskFunction;
 
   constructor(scope: Construct, id: string, props: RisklineStatelessStackProps) {
     super(scope, id, props);
@@ -78,18 +87,27 @@ export class RisklineStatelessStack extends Stack {
 
     for (const consumer of [this.orderStream, this.reviewStream, this.buyerWarnings.push]) this.addConsumerAlarms(consumer);
 
+    // The analysts' live thresholds, suppressions and shadow candidate (read through a 30 s cache), and
+    // where shadow mode records its disagreements.
+    this.orderStream.bindTable(resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] });
+    this.orderStream.bindTable(resources.tables.shadowResults, { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] });
+
+    // The analysts' console: its site and sign-in client now, its distribution once the API exists.
+    this.analystConsole = new RisklineAnalystConsole(this, 'AnalystConsole', { userPool: resources.identity.userPool, assetsDir: repoPath('out/console') });
+    const configRead = [resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] }] as const;
+
     // One HTTP API from the route table the local gateway serves too; each function's needs here.
     this.httpApi = new RisklineHttpApi(this, 'Http', {
       ...network,
       routes: HTTP_ROUTES,
       jwtIssuer: resources.identity.issuer,
-      jwtAudience: resources.identity.audience,
+      jwtAudience: [...resources.identity.audience, this.analystConsole.client.userPoolClientId],
       functions: {
         health: { description: 'Riskline health: liveness of the HTTP API', memorySize: 256 },
         'risk-score': {
           description: 'Riskline risk score: checkout asks before taking payment (budgeted Redis reads, fail-open/closed)',
           environment: { REDIS_URL: resources.featureStoreUrl },
-          tables: [[resources.tables.decisions, 'insert']],
+          tables: [[resources.tables.decisions, 'insert'], configRead],
           // Checkout waits on it: fast, and a short timeout (the handler's own budget is 50 ms of features).
           memorySize: 1_769,
           timeout: Duration.seconds(3),
@@ -105,6 +123,7 @@ export class RisklineStatelessStack extends Stack {
         },
         'analyst-api': {
           description: 'Riskline analyst API: thresholds lifecycle, suppressions, shadow mode, backtests, console reads',
+          environment: { [ANALYST_CONSOLE.loginDomainEnvVar]: resources.identity.loginDomain, [ANALYST_CONSOLE.clientIdEnvVar]: this.analystConsole.client.userPoolClientId },
           tables: [
             [resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] }],
             // Append-only: the audit log can be added to and read, never changed.
@@ -124,6 +143,9 @@ export class RisklineStatelessStack extends Stack {
       },
     });
     // Commands start workflow executions; approval decisions resume the execution waiting on the token.
+    this.analystConsole.serve(this.httpApi.api);
+    this.backtestWorker = this.createBacktestWorker(resources);
+
     const penaltyApi = this.httpApi.functions['penalty-api']!.function;
     props.penaltyWorkflow.grantStartExecution(penaltyApi);
     props.penaltyWorkflow.grantTaskResponse(penaltyApi);
@@ -140,6 +162,56 @@ export class RisklineStatelessStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+  }
+
+  /**
+   * Backtests run outside the API's 30 s: a new job in the backtests table reaches this function through
+   * the table's stream (inserts only, one job at a time), which replays the archived history twice and
+   * stores the report with the job. Outside the VPC: it needs only S3 and DynamoDB, no feature store.
+   */
+  private createBacktestWorker(resources: RisklineStatefulResources): RiskFunction {
+    const worker = new RiskFunction(this, 'BacktestWorker', {
+      entry: 'functions/backtest-worker/index.ts',
+      description: 'Riskline backtest worker: replays archived history with a candidate and a baseline thresholds version and compares them',
+      environment: { [STREAM_ARCHIVE.bucketEnvVar]: resources.archive.bucketName },
+      memorySize: 3_008,
+      timeout: Duration.minutes(15),
+    });
+    // The history and both replays' files are written to /tmp.
+    (worker.function.node.defaultChild as lambda.CfnFunction).ephemeralStorage = { size: 10_240 };
+    worker.bindTable(resources.tables.backtests, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
+    worker.bindTable(resources.tables.configVersions, { actions: ['dynamodb:GetItem'] });
+    // The archive by name (account and region make it unique), with read access to it only.
+    const archive = s3.Bucket.fromBucketName(this, 'StreamArchive', resources.archive.bucketName);
+    worker.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [archive.bucketArn] }));
+    worker.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [archive.arnForObjects('*')] }));
+    worker.function.addEventSource(
+      new DynamoEventSource(resources.tables.backtests.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 1,
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+        // A job marks itself failed with its reason; a retry would only replay the same failure.
+        retryAttempts: 0,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(resources.consumerDeadLetterQueue),
+      }),
+    );
+    const policy = worker.function.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      acknowledgeWildcards(
+        policy,
+        [`Resource::${archiveArnForNag(resources.prefix)}/*`],
+        'The worker reads archived history: s3:GetObject on the archive bucket\'s objects, whose keys Firehose makes per hour, so they are named <bucket>/*.',
+      );
+      acknowledgeWildcards(
+        policy,
+        ['Resource::*'],
+        'dynamodb:ListStreams, granted by the backtests table\'s stream event source, supports no resource scoping; the stream reads themselves are scoped to that stream.',
+      );
+    }
+    return worker;
   }
 
   private addConsumerAlarms(consumer: RiskFunction): void {

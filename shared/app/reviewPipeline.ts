@@ -27,6 +27,8 @@ import { BaselineCache, findingFactor, planWindows, readWindows, windowParams } 
 
 const DAY_MS = 86_400_000;
 const OPEN_ORDERS_PER_SKU = 1_000;
+/** Reviews this process already lowered for a finding (a ring's next review names its earlier members again). */
+const LOWERED_LIMIT = 100_000;
 
 export interface ReviewPipelineDeps {
   features: FeatureStore;
@@ -66,6 +68,8 @@ function factorUpdate(f: TrustFactor): TrustFactorUpdate {
 
 export function createReviewPipeline(deps: ReviewPipelineDeps): ReviewPipeline {
   const baselines = new BaselineCache();
+  // Lowering is idempotent (the lowest value wins), so a member lowered once needs no second write.
+  let lowered = new Set<string>();
 
   return async (items) => {
     const firstById = new Map<string, Timed<ReviewEvent>>();
@@ -116,11 +120,22 @@ export function createReviewPipeline(deps: ReviewPipelineDeps): ReviewPipeline {
       ownFactors.set(subject.reviewId, [verdict.purchase, verdict.timing, ...reading.factors]);
     });
     // What a finding establishes lowers every review it implicates, including those of past batches.
-    for (const f of findings) for (const m of f.members) put(m.reviewId, factorUpdate(findingFactor(f, rules)));
+    const lowering: string[] = [];
+    for (const f of findings) {
+      const factor = factorUpdate(findingFactor(f, rules));
+      for (const m of f.members) {
+        const key = `${m.reviewId}\u001f${factor.name}\u001f${factor.value}`;
+        if (lowered.has(key)) continue;
+        put(m.reviewId, factor);
+        lowering.push(key);
+      }
+    }
 
     const trustUpdates = [...updates].map(([reviewId, u]): TrustUpdate => ({ reviewId, ...(u.subject ? { subject: u.subject } : {}), factors: [...u.factors.values()] }));
     const weights = await deps.features.reviewTrust.update(trustUpdates, REVIEW_TRUST_TTL_MS);
     const weightOf = new Map<string, number | null>(trustUpdates.map((u, n) => [u.reviewId, weights[n]!]));
+    if (lowered.size + lowering.length > LOWERED_LIMIT) lowered = new Set();
+    for (const key of lowering) lowered.add(key);
 
     if (deleted.length > 0) {
       const ids = [...new Set(deleted.map((d) => d.event.reviewId))];

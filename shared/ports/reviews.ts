@@ -78,6 +78,8 @@ export interface ReviewPost {
   rings: readonly string[];
   /** LSH band keys of the text; empty when it is not indexed. */
   bands: readonly string[];
+  /** Whether to return the text's near-duplicates (it is indexed either way). */
+  nearDuplicates: boolean;
 }
 
 export interface ReviewWindowParams {

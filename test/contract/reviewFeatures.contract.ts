@@ -24,7 +24,7 @@ const params: ReviewWindowParams = {
 const ttl = { factsTtlMs: 90 * 24 * HOUR, openTtlMs: 30 * 24 * HOUR };
 
 function post(reviewId: string, buyerId: string, atMs: number, overrides: Partial<ReviewPost> = {}): ReviewPost {
-  return { reviewId, buyerId, merchantId: 'm1', atMs, suspicious: true, bursts: [{ scope: 'sku:s1' }], rings: [], bands: [], ...overrides };
+  return { reviewId, buyerId, merchantId: 'm1', atMs, suspicious: true, bursts: [{ scope: 'sku:s1' }], rings: [], bands: [], nearDuplicates: true, ...overrides };
 }
 
 function facts(orderId: string, overrides: Partial<OrderFactsUpdate> = {}): OrderFactsUpdate {
@@ -177,6 +177,10 @@ export function describeReviewFeaturesContract(adapter: string, make: () => Prom
       expect(answers[4]!.near).toEqual([]);
       // A retry counts nothing again and answers from the buckets as they are now: r2 left bucket 0:a, r1 still shares 1:b and 2:c.
       expect(retried!.near.map((n) => [n.reviewId, n.sharedBands])).toEqual([['r1', 2]]);
+      const [indexedOnly] = await store.reviews.post([text('r6', 'b6', T0 + 5, ['0:a', '1:b', '2:c'])].map((p) => ({ ...p, nearDuplicates: false })), params);
+      const [after] = await store.reviews.post([text('r7', 'b7', T0 + 6, ['9:z', '1:b', '2:c'])], params);
+      expect(indexedOnly!.near).toEqual([]);
+      expect(after!.near.map((n) => n.reviewId).sort()).toEqual(['r1', 'r4', 'r6']);
     });
 
     it('removes a deleted review from every window, and a post delivered after its deletion counts nowhere', async () => {

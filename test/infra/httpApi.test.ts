@@ -37,7 +37,8 @@ describe('HTTP API', () => {
     const resource = riskline.statelessTemplate.findResources('AWS::Lambda::Function')[logicalIdOf(fn)] as Resource;
 
     expect(resource.Properties.Timeout).toBe(3);
-    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(['DECISIONS_TABLE', 'NODE_OPTIONS', 'REDIS_URL']);
+    // CONFIG_VERSIONS_TABLE: the analysts' live thresholds, read through a bounded cache.
+    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(['CONFIG_VERSIONS_TABLE', 'DECISIONS_TABLE', 'NODE_OPTIONS', 'REDIS_URL']);
   });
 
   it('accepts JWTs of the Riskline user pool, whose users must use MFA', () => {

@@ -31,6 +31,9 @@ const CONSUMERS: Consumer[] = [
     uses: [
       { table: 'warnings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
       { table: 'penaltyCases', actions: ['dynamodb:GetItem'] },
+      // The analysts' live config (cached) and shadow mode's disagreements (test/infra/analysts.test.ts).
+      { table: 'configVersions', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+      { table: 'shadowResults', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     ],
     redis: true,
   },
@@ -69,8 +72,11 @@ function statementsOf(consumer: Consumer): { Action: string | string[]; Resource
   return [...policies, ...inline].flatMap((document) => (document as { Statement: never[] }).Statement);
 }
 
-/** Other event source mappings: the buyer-warnings push on the warnings table's stream (test/infra/warnings.test.ts). */
-const OTHER_MAPPINGS = 1;
+/**
+ * Other event source mappings: the buyer-warnings push on the warnings table's stream (test/infra/warnings.test.ts)
+ * and the backtest worker on the backtests table's stream (test/infra/analysts.test.ts).
+ */
+const OTHER_MAPPINGS = 2;
 
 describe('stream consumers', () => {
   it('has exactly one event source mapping per consumer', () => {
@@ -113,8 +119,14 @@ describe('stream consumers', () => {
 
 /** Every function of the stack in the VPC: the stream consumers and one per HTTP functionId. */
 const allFunctions = () => CONSUMERS.length + Object.keys(riskline.stateless.httpApi.functions).length;
-/** The buyer-warnings WebSocket functions (authorizer, routes, push) run outside the VPC (test/infra/warnings.test.ts). */
-const outsideVpc = () => [riskline.stateless.buyerWarnings.authorizer, riskline.stateless.buyerWarnings.socket, riskline.stateless.buyerWarnings.push].length;
+/**
+ * Outside the VPC: the buyer-warnings WebSocket functions (authorizer, routes, push; test/infra/warnings.test.ts) and the
+ * backtest worker (S3 and DynamoDB only; test/infra/analysts.test.ts).
+ */
+const outsideVpc = () =>
+  [riskline.stateless.buyerWarnings.authorizer, riskline.stateless.buyerWarnings.socket, riskline.stateless.buyerWarnings.push, riskline.stateless.backtestWorker].length;
+/** Functions aws-cdk-lib provides: the console's BucketDeployment handler (test/infra/analysts.test.ts). */
+const CDK_PROVIDED = 1;
 
 describe('functions', () => {
   it('are all arm64 Node.js 22 with active tracing and source maps, in the VPC but for the WebSocket ones', () => {
@@ -125,7 +137,7 @@ describe('functions', () => {
       Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
       LoggingConfig: { LogGroup: Match.anyValue() },
     };
-    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', allFunctions() + outsideVpc());
+    riskline.statelessTemplate.resourceCountIs('AWS::Lambda::Function', allFunctions() + outsideVpc() + CDK_PROVIDED);
     riskline.statelessTemplate.resourcePropertiesCountIs('AWS::Lambda::Function', defaults, allFunctions() + outsideVpc());
     riskline.statelessTemplate.resourcePropertiesCountIs(
       'AWS::Lambda::Function',

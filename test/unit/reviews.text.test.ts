@@ -61,8 +61,14 @@ describe('near-duplicate texts', () => {
       expect(cluster).toMatchObject({ accounts: 3, merchantShare: 1, members: [{ reviewId: 'r0' }, { reviewId: 'r1' }, { reviewId: 'r2' }] });
     });
 
+    it('fires for a script unverified accounts use at several shops', () => {
+      const cluster = judgeNearDuplicates(self, [near(1), near(2), near(3, 'm2'), near(4, 'm3'), near(5, 'm4')], rules);
+
+      expect(cluster).toMatchObject({ accounts: 3, merchantShare: 0.5, suspiciousShare: 1 });
+    });
+
     it('does not fire for a phrase many shops see, nor on verified buyers, nor for one account', () => {
-      expect(judgeNearDuplicates(self, [near(1), near(2), near(3, 'm2'), near(4, 'm3'), near(5, 'm4')], rules)).toBeNull();
+      expect(judgeNearDuplicates(self, [near(1), near(2), near(3, 'm2', false), near(4, 'm3', false), near(5, 'm4', false)], rules)).toBeNull();
       expect(judgeNearDuplicates(self, [near(1, 'm1', false), near(2, 'm1', false)], rules)).toBeNull();
       expect(judgeNearDuplicates({ ...self, suspicious: false }, [near(1), near(2)], rules)).toBeNull();
       expect(judgeNearDuplicates(self, [{ ...near(1), buyerId: 'b0' }, { ...near(2), buyerId: 'b0' }], rules)).toBeNull();

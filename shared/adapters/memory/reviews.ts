@@ -4,6 +4,7 @@
  * scores they hold, as the Redis scripts trim them; key expiry (Redis PEXPIRE) has no twin here.
  */
 import type { OrderFacts } from '../../domain/reviews/purchase';
+import { sampledTrim } from '../sampledTrim';
 import { combineTrust, type TrustFactorName } from '../../domain/reviews/trust';
 import type {
   LinkedReview,
@@ -89,6 +90,7 @@ export class MemoryReviewWindows implements ReviewWindows {
     const record = this.records.get(p.reviewId);
     if (record?.deleted) return { counted: false, bursts: [], rings: [], near: [] };
     const already = record?.entries !== undefined;
+    const trim = sampledTrim(p.reviewId);
     const entries: Entry[] = [];
     const suspiciousFlags: boolean[] = [];
     // Windows reach both ways from the post's time; members are trimmed at two windows' age.
@@ -117,8 +119,10 @@ export class MemoryReviewWindows implements ReviewWindows {
         const h = this.hash(this.counts, dayKey);
         h.set(field, (h.get(field) ?? 0) + 1);
         entries.push({ op: 'h', key: dayKey, field });
-        this.sets.get(sk)?.trimBefore(p.atMs - 2 * params.burstWindowMs);
-        this.sets.get(vk)?.trimBefore(p.atMs - 2 * params.burstWindowMs);
+        if (trim) {
+          this.sets.get(sk)?.trimBefore(p.atMs - 2 * params.burstWindowMs);
+          this.sets.get(vk)?.trimBefore(p.atMs - 2 * params.burstWindowMs);
+        }
       }
       suspiciousFlags.push(suspicious);
       const s = this.sets.get(sk);
@@ -156,7 +160,7 @@ export class MemoryReviewWindows implements ReviewWindows {
         this.set(rk).add(p.buyerId, p.atMs, true);
         reviews.set(p.buyerId, p.reviewId);
         entries.push({ op: 'r', key: rk, buyerId: p.buyerId, reviewId: p.reviewId });
-        for (const gone of this.set(rk).trimBefore(p.atMs - 2 * params.ringWindowMs)) reviews.delete(gone);
+        if (trim) for (const gone of this.set(rk).trimBefore(p.atMs - 2 * params.ringWindowMs)) reviews.delete(gone);
       }
       const s = this.sets.get(rk);
       const accounts = s?.countBetween(ringFrom, ringTo) ?? 0;
@@ -178,11 +182,11 @@ export class MemoryReviewWindows implements ReviewWindows {
     const shared = new Map<string, number>();
     for (const band of p.bands) {
       const lk = `lsh:${band}`;
-      for (const m of this.sets.get(lk)?.scores.keys() ?? []) shared.set(m, (shared.get(m) ?? 0) + 1);
+      if (p.nearDuplicates) for (const [m, score] of this.sets.get(lk)?.scores ?? []) if (score >= p.atMs - params.textTtlMs) shared.set(m, (shared.get(m) ?? 0) + 1);
       if (!already) {
         const bucket = this.set(lk);
         bucket.add(self, p.atMs);
-        bucket.trimBefore(p.atMs - params.textTtlMs);
+        if (trim) bucket.trimBefore(p.atMs - params.textTtlMs);
         bucket.trimToCap(params.bucketCap);
         entries.push({ op: 'z', key: lk, member: self });
       }
@@ -293,7 +297,7 @@ export class MemoryOrderFacts implements OrderFactsFeatures {
           const set = this.open.get(skuId) ?? new Scored();
           this.open.set(skuId, set);
           set.add(`${u.buyerId}${SEP}${u.orderId}`, u.open.atMs);
-          set.trimBefore(u.open.atMs - ttl.openTtlMs);
+          if (sampledTrim(u.orderId)) set.trimBefore(u.open.atMs - ttl.openTtlMs);
           const until = this.manipulated.get(skuId);
           if (until !== undefined && until >= u.open.atMs) manipulatedSkuIds.push(skuId);
         }

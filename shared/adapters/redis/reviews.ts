@@ -33,6 +33,7 @@ import type {
   TrustUpdate,
 } from '../../ports';
 import { mergeHours, parseHourField } from '../memory/reviews';
+import { sampledTrim } from '../sampledTrim';
 import { runPipeline } from './pipeline';
 
 const SEP = '\u001f';
@@ -48,9 +49,12 @@ if already then flags = redis.call('HGET', rec, 'f') or '' end
 local entries = {}
 local newFlags = {}
 local reviewId, buyer, merchant, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local sus = ARGV[5] == '1'
+local sus = string.sub(ARGV[5], 1, 1) == '1'
 local nb, nr, nl = tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22])
-local k, a = 2, 27
+local k, a = 2, 28
+-- Trimming old members is amortised (asked for on a share of posts): counts read explicit ranges.
+local trim = ARGV[27] == '1'
+local lookup = string.sub(ARGV[5], 2, 2) == '1'
 local bursts = {}
 for i = 1, nb do
   local sk, vk, dk = KEYS[k], KEYS[k + 1], KEYS[k + 2]
@@ -79,8 +83,10 @@ for i = 1, nb do
     redis.call('HINCRBY', dk, field, 1)
     entries[#entries + 1] = 'h\\31' .. dk .. '\\31' .. field
     redis.call('PEXPIRE', dk, ARGV[9])
-    redis.call('ZREMRANGEBYSCORE', sk, '-inf', '(' .. ARGV[24])
-    redis.call('ZREMRANGEBYSCORE', vk, '-inf', '(' .. ARGV[24])
+    if trim then
+      redis.call('ZREMRANGEBYSCORE', sk, '-inf', '(' .. ARGV[24])
+      redis.call('ZREMRANGEBYSCORE', vk, '-inf', '(' .. ARGV[24])
+    end
     redis.call('PEXPIRE', sk, ARGV[7])
     redis.call('PEXPIRE', vk, ARGV[7])
   end
@@ -105,10 +111,12 @@ for i = 1, nr do
     redis.call('ZADD', rk, 'GT', at, buyer)
     redis.call('HSET', ck, buyer, reviewId)
     entries[#entries + 1] = 'r\\31' .. rk .. '\\31' .. buyer .. '\\31' .. reviewId
-    local old = redis.call('ZRANGEBYSCORE', rk, '-inf', '(' .. ARGV[26])
-    if #old > 0 then
-      redis.call('ZREM', rk, unpack(old))
-      redis.call('HDEL', ck, unpack(old))
+    if trim then
+      local old = redis.call('ZRANGEBYSCORE', rk, '-inf', '(' .. ARGV[26])
+      if #old > 0 then
+        redis.call('ZREM', rk, unpack(old))
+        redis.call('HDEL', ck, unpack(old))
+      end
     end
     redis.call('PEXPIRE', rk, ARGV[13])
     redis.call('PEXPIRE', ck, ARGV[13])
@@ -134,17 +142,20 @@ local shared, order = {}, {}
 for i = 1, nl do
   local lk = KEYS[k]
   k = k + 1
-  for _, m in ipairs(redis.call('ZRANGE', lk, 0, -1)) do
-    if shared[m] == nil then
-      order[#order + 1] = m
-      shared[m] = 0
+  if lookup then
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', lk, ARGV[15], '+inf')) do
+      if shared[m] == nil then
+        order[#order + 1] = m
+        shared[m] = 0
+      end
+      shared[m] = shared[m] + 1
     end
-    shared[m] = shared[m] + 1
   end
   if not already then
     redis.call('ZADD', lk, at, self)
-    redis.call('ZREMRANGEBYSCORE', lk, '-inf', '(' .. ARGV[15])
-    redis.call('ZREMRANGEBYRANK', lk, 0, -(tonumber(ARGV[17]) + 1))
+    if trim then redis.call('ZREMRANGEBYSCORE', lk, '-inf', '(' .. ARGV[15]) end
+    -- The cap is the index's memory bound: enforced on every add.
+    if redis.call('ZCARD', lk) > tonumber(ARGV[17]) then redis.call('ZREMRANGEBYRANK', lk, 0, -(tonumber(ARGV[17]) + 1)) end
     redis.call('PEXPIRE', lk, ARGV[16])
     entries[#entries + 1] = 'z\\31' .. lk .. '\\31' .. self
   end
@@ -215,7 +226,7 @@ local manip = {}
 if ARGV[6] ~= '' then
   for i = 2, #KEYS, 2 do
     redis.call('ZADD', KEYS[i], ARGV[6], ARGV[9])
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[7])
+    if ARGV[11 + 2 * n] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[7]) end
     redis.call('PEXPIRE', KEYS[i], ARGV[8])
     local u = redis.call('GET', KEYS[i + 1])
     if u and tonumber(u) >= tonumber(ARGV[6]) then manip[#manip + 1] = i / 2 end
@@ -324,7 +335,7 @@ export class RedisReviewWindows implements ReviewWindows {
         r.buyerId,
         r.merchantId,
         String(r.atMs),
-        r.suspicious ? '1' : '0',
+        `${r.suspicious ? 1 : 0}${r.nearDuplicates ? 1 : 0}`,
         String(r.atMs - params.burstWindowMs),
         String(params.burstWindowMs * 3),
         String(hour),
@@ -346,6 +357,7 @@ export class RedisReviewWindows implements ReviewWindows {
         String(r.atMs - 2 * params.burstWindowMs),
         String(r.atMs + params.ringWindowMs),
         String(r.atMs - 2 * params.ringWindowMs),
+        sampledTrim(r.reviewId) ? '1' : '0',
         ...perBurst,
       ];
       p.rlReviewPost(keys.length, ...keys, ...args);
@@ -492,6 +504,7 @@ export class RedisOrderFacts implements OrderFactsFeatures {
         `${u.buyerId}${SEP}${u.orderId}`,
         String(u.times.length),
         ...u.times.flatMap((t) => [`t:${t.stage}`, String(t.atMs)]),
+        sampledTrim(u.orderId) ? '1' : '0',
       ];
       p.rlFactsRecord(keys.length, ...keys, ...args);
     }

@@ -89,6 +89,8 @@ export function planWindows(judged: readonly JudgedReview[], rules: ReviewRules,
       }),
       rings: rings.map((r) => `sku:${event.skuId}:${r.link}:${r.value}`),
       bands: signature?.bands ?? [],
+      // Only a review outside a verified purchase can be part of a text cluster: the others are indexed, not looked up.
+      nearDuplicates: signature !== null && !j.verdict.verified,
     };
     return { judged: j, post, bursts, rings, clusterId: signature ? `lsh:${[...signature.bands].sort()[0]}` : null };
   });
@@ -162,7 +164,9 @@ export function readWindows(plan: WindowPlan, answer: ReviewPostAnswer, rules: R
           'text',
           rules.text.factor,
           'REVIEW_NEAR_DUPLICATE_TEXT',
-          `near-duplicate (similarity ~${cluster.similarity}) of reviews by ${cluster.accounts - 1} other accounts at ${event.merchantId}, ${Math.round(cluster.merchantShare * 100)}% of those writing it (limits ${rules.text.minAccounts} accounts, ${Math.round(rules.text.minMerchantShare * 100)}%)`,
+          `near-duplicate (similarity ~${cluster.similarity}) of reviews by ${cluster.accounts - 1} other accounts at ${event.merchantId}, not from verified purchases; ` +
+            `of all accounts writing it ${Math.round(cluster.merchantShare * 100)}% are at this shop and ${Math.round(cluster.suspiciousShare * 100)}% unverified ` +
+            `(limits ${rules.text.minAccounts} accounts, and ${Math.round(rules.text.minMerchantShare * 100)}% at the shop or ${Math.round(rules.text.minSuspiciousShare * 100)}% unverified)`,
         ),
       );
     }

@@ -91,6 +91,8 @@ export const ReviewRulesSchema = z
       minAccounts: accounts,
       /** Share of the near-duplicates' accounts that are at this shop: generic phrases are everywhere, a ring's script is not. */
       minMerchantShare: z.number().min(0).max(1),
+      /** ...or share of them not from verified purchases: a farm's script reused at many shops (honest buyers mostly bought). */
+      minSuspiciousShare: z.number().min(0).max(1),
       factor,
     }),
     /**

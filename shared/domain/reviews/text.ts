@@ -135,6 +135,8 @@ export interface TextCluster {
   accounts: number;
   /** Of the near-duplicates' distinct accounts (this one included), the share at this shop. */
   merchantShare: number;
+  /** Of the near-duplicates' distinct accounts (this one included), the share not from verified purchases. */
+  suspiciousShare: number;
   /** Estimated Jaccard similarity to the closest near-duplicate at the shop. */
   similarity: number;
   /** The cluster at the shop (suspicious reviews), this review first. */
@@ -143,8 +145,10 @@ export interface TextCluster {
 
 /**
  * Judges a review's near-duplicates: a cluster when enough distinct accounts at the same shop posted
- * near-duplicates outside verified purchases, and the text is not a phrase everyone uses (most of
- * the accounts that wrote it are at this shop). Null when it does not fire.
+ * near-duplicates outside verified purchases, and the text is not a phrase everyone uses: most of the
+ * accounts that wrote it are at this shop, or almost none of them bought anything (a farm's script
+ * used at many shops; honest buyers, mostly verified, write the common phrases). Null when it does
+ * not fire.
  */
 export function judgeNearDuplicates(
   self: { reviewId: string; buyerId: string; merchantId: string; suspicious: boolean },
@@ -154,11 +158,13 @@ export function judgeNearDuplicates(
   if (!self.suspicious) return null;
   const near = candidates.filter((c) => c.sharedBands >= rules.minSharedBands && c.buyerId !== self.buyerId);
   const allAccounts = new Set<string>([self.buyerId]);
+  const suspiciousAccounts = new Set<string>([self.buyerId]);
   const shopAccounts = new Set<string>([self.buyerId]);
   const members = [{ reviewId: self.reviewId, buyerId: self.buyerId }];
   let best = 0;
   for (const c of [...near].sort((a, b) => b.sharedBands - a.sharedBands || a.reviewId.localeCompare(b.reviewId))) {
     allAccounts.add(c.buyerId);
+    if (c.suspicious) suspiciousAccounts.add(c.buyerId);
     if (c.merchantId !== self.merchantId || !c.suspicious) continue;
     best = Math.max(best, c.sharedBands);
     if (!shopAccounts.has(c.buyerId)) members.push({ reviewId: c.reviewId, buyerId: c.buyerId });
@@ -166,10 +172,13 @@ export function judgeNearDuplicates(
   }
   const atShop = new Set([...near.filter((c) => c.merchantId === self.merchantId).map((c) => c.buyerId), self.buyerId]);
   const merchantShare = atShop.size / allAccounts.size;
-  if (shopAccounts.size < rules.minAccounts || merchantShare < rules.minMerchantShare) return null;
+  const suspiciousShare = suspiciousAccounts.size / allAccounts.size;
+  if (shopAccounts.size < rules.minAccounts) return null;
+  if (merchantShare < rules.minMerchantShare && suspiciousShare < rules.minSuspiciousShare) return null;
   return {
     accounts: shopAccounts.size,
     merchantShare: Number(merchantShare.toFixed(4)),
+    suspiciousShare: Number(suspiciousShare.toFixed(4)),
     similarity: Number(similarityFromBands(best, rules.bands, rules.rowsPerBand).toFixed(4)),
     members,
   };

@@ -99,6 +99,7 @@ export function fakeReviewViolations(findings: readonly ReviewFinding[], rules: 
                 clusterId: text.clusterId,
                 accounts: text.cluster.accounts,
                 merchantShare: text.cluster.merchantShare,
+                suspiciousShare: text.cluster.suspiciousShare,
                 similarity: text.cluster.similarity,
               },
             }
