@@ -8,10 +8,12 @@ import type { KinesisStreamEvent, Context } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
+import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
 import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createReviewPipeline } from '../../shared/app/reviewPipeline';
+import { createWarningService } from '../../shared/app/warnings/outbox';
 import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
@@ -19,6 +21,7 @@ import { makeReviewStreamHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'review-stream' });
 const documents = createDocumentClient();
+const config = new StaticConfigSource(defaultThresholds);
 
 export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = makeReviewStreamHandler({
   log: logger,
@@ -26,7 +29,9 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
   process: createReviewPipeline({
     features: createRedisFeatureStore(requireEnv('REDIS_URL')),
     violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
-    config: new StaticConfigSource(defaultThresholds),
+    config,
     penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
+    // Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
+    warnings: createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger }),
   }),
 });

@@ -2,7 +2,7 @@
  * The code and its monitoring: the stream consumers and their alarms. Receives the stateful
  * resources as props, so it can be redeployed or destroyed without touching any data.
  */
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -74,6 +74,8 @@ export class RisklineStatelessStack extends Stack {
     this.reviewStream.bindTable(resources.tables.quarantine, 'insert');
     this.reviewStream.function.addEnvironment(PENALTY_WORKFLOW.stateMachineArnEnvVar, props.penaltyWorkflow.stateMachineArn);
     props.penaltyWorkflow.grantStartExecution(this.reviewStream.function);
+    // "Reviews of this product look manipulated", to buyers with an open order: the same warning service as the order stream's.
+    this.reviewStream.bindTable(resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] });
     this.reviewStream.consumeStream(resources.streams.reviews.stream, { onFailure: resources.consumerDeadLetterQueue });
 
     // The WebSocket API buyers' apps keep open, and the push from the warnings table's stream.

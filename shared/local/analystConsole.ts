@@ -17,6 +17,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeAnalystApiHandler, type ConsoleAuth } from '../../functions/analyst-api/handler';
 import { makeBacktestWorker } from '../../functions/backtest-worker/handler';
 import { DynamoFlaggedDecisions, DynamoPenaltyLadder } from '../adapters/dynamodb/analystReads';
+import { createDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoBacktestJobs } from '../adapters/dynamodb/backtestJobs';
 import { DynamoConfigAuditLog } from '../adapters/dynamodb/configAudit';
 import { DynamoConfigStore } from '../adapters/dynamodb/configStore';
@@ -184,4 +185,33 @@ export async function startAnalystConsole(deps: AnalystConsoleDeps): Promise<Run
       return closing;
     },
   };
+}
+
+/** Where a local run's history is (`npm start` writes events.jsonl into its out dir) and where its backtests go. */
+export function localHistory(outDir: string): Pick<LocalAnalystApiDeps, 'historyPath' | 'workDir'> {
+  return { historyPath: () => join(outDir, 'events.jsonl'), workDir: join(outDir, 'backtests') };
+}
+
+/**
+ * `npm start -- --serve`: the console on the run's dynalite and history, until `signal` aborts.
+ * Returns the line to print: where the console is, or why it is not served (it was not built).
+ */
+export async function serveAnalystConsole(options: {
+  dynamodbEndpoint: string;
+  tables: TableNames;
+  seed: Thresholds;
+  outDir: string;
+  staticDir?: string;
+  signal?: AbortSignal;
+}): Promise<string> {
+  const staticDir = options.staticDir ?? join('out', 'console');
+  const documents = createDocumentClient({ endpoint: options.dynamodbEndpoint });
+  try {
+    const running = await startAnalystConsole({ documents, tables: options.tables, seed: options.seed, staticDir, ...localHistory(options.outDir) });
+    options.signal?.addEventListener('abort', () => void running.close().finally(() => documents.destroy()), { once: true });
+    return `analysts console: ${running.url} (sign in as ${DEV_USERS.map((u) => u.label).join(', ')}; backtests replay ${join(options.outDir, 'events.jsonl')})`;
+  } catch (error) {
+    documents.destroy();
+    return `analysts console not served: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }

@@ -18,7 +18,6 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../adapters/dynamodb/decisionLog';
 import { DynamoQuarantine } from '../adapters/dynamodb/quarantine';
 import { DynamoViolationLedger } from '../adapters/dynamodb/violationLedger';
-import { StaticConfigSource } from '../adapters/memory/sinks';
 import { createOrderPipeline, type OrderPipeline } from '../app/orderPipeline';
 import { createReviewPipeline } from '../app/reviewPipeline';
 import { makeRiskScorer } from '../app/riskScore';
@@ -28,7 +27,8 @@ import type { Decision, QuarantinedRecord, Violation, WarningRequest } from '../
 import { HTTP_ROUTES } from '../http/routes';
 import type { Log } from '../lambda/kinesisConsumer';
 import type { EventSourceSettings } from '../resources';
-import type { WarningOutbox } from '../ports';
+import type { ConfigSource, WarningOutbox } from '../ports';
+import { localHistory, localLiveConfig, makeLocalAnalystApi } from './analystConsole';
 import { localDynamoClient, localKinesisClient } from './clients';
 import { startDynalite, startKinesalite, type RunningEmulator } from './emulators';
 import { JsonlDeadLetterFile, startEventSourceMapping, type InvocationReport, type KinesisEventSourceMapping } from './esm';
@@ -106,7 +106,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.push(() => dynamoClient.destroy(), () => documents.destroy(), () => kinesis.destroy());
     const [tables, streams] = await Promise.all([createTables(dynamoClient), createStreams(kinesis)]);
 
-    const config = new StaticConfigSource(options.thresholds);
+    // The analysts' live thresholds, suppressions and shadow candidate, read as the Lambdas read them (shared/local/analystConsole.ts).
+    const { config, shadow } = localLiveConfig(documents, tables, options.thresholds);
     const log: Log = {
       info: () => {},
       warn: (message, ...extra) => observer.log?.('warn', message, extra),
@@ -127,6 +128,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       violations,
       decisions: new ObservedDecisionLog(new DynamoDecisionLog(documents, tables.decisions), (d) => observer.decisions?.(d, batchWatermark.getStore())),
       config,
+      suppressions: config,
+      shadow,
       warnings: pipelineWarnings,
       buyerWarnings: buyerWarnings.sources,
       penalties: penalties.workflow,
@@ -182,7 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const gateway: RunningGateway = await startHttpGateway({
       routes: HTTP_ROUTES,
       handlers: {
-        ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties }),
+        ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, outDir: options.outDir }),
         ...buyerWarnings.httpHandlers,
       },
       ...(options.httpPort !== undefined ? { port: options.httpPort } : {}),
@@ -221,13 +224,14 @@ async function shutdown(closers: (() => Promise<void> | void)[], emulators: Runn
 interface HttpDeps {
   features: FeatureStoreChoice;
   thresholds: Thresholds;
-  config: StaticConfigSource;
+  config: ConfigSource;
   documents: DynamoDBDocumentClient;
   dynamoClient: DynamoDBClient;
   kinesis: KinesisClient;
   tables: TableNames;
   streams: StreamNames;
   penalties: LocalPenalties;
+  outDir: string;
 }
 
 /**
@@ -252,6 +256,7 @@ function httpFunctions(deps: HttpDeps): Record<string, HttpHandler> {
       },
     }),
     'penalty-api': deps.penalties.api,
+    'analyst-api': makeLocalAnalystApi({ documents: deps.documents, tables: deps.tables, seed: deps.thresholds, ...localHistory(deps.outDir) }),
     'risk-score': makeRiskScoreHandler({
       idempotency: deps.features.idempotency,
       idempotencyTtlSeconds: deps.thresholds.riskScore.idempotencyTtlSeconds,

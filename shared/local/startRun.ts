@@ -15,6 +15,7 @@ import { HTTP_ROUTES } from '../http/routes';
 import { Marketplace, type Emergency, type ScenarioManifest } from '../sim/marketplace';
 import { EVENT_SOURCE_DEFAULTS, STREAMS, type EventSourceSettings } from '../resources';
 import { chooseFeatureStore } from './featureStore';
+import { serveAnalystConsole } from './analystConsole';
 import { batchWatermark } from './observed';
 import { writeReport } from './report';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
@@ -233,6 +234,7 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     if (options.serve) {
       print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (${HTTP_ROUTES.map((r) => r.routeKey).join(', ')}), report ${await serveReport(reportPath, options.signal)}`);
       print(`buyer warnings, live: ${runtime.endpoints.buyerPage}/?buyer=${encodeURIComponent(warnings[0]?.warning.buyerId ?? '<buyerId>')} (WebSocket API ${runtime.endpoints.webSocket})`);
+      print(await serveAnalystConsole({ dynamodbEndpoint: runtime.endpoints.dynamodb, tables: runtime.tables, seed: thresholds, outDir: options.outDir, ...(options.signal ? { signal: options.signal } : {}) }));
       await waitForAbort(options.signal);
     }
     return { summary, scoreboard, manifest, reportPath, files };

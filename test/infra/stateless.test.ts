@@ -37,7 +37,14 @@ const CONSUMERS: Consumer[] = [
     ],
     redis: true,
   },
-  { name: 'review-stream', function: () => riskline.stateless.reviewStream, stream: 'reviews', tables: ['violations', 'quarantine'], redis: true },
+  {
+    name: 'review-stream',
+    function: () => riskline.stateless.reviewStream,
+    stream: 'reviews',
+    tables: ['violations', 'quarantine'],
+    uses: [{ table: 'warnings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] }],
+    redis: true,
+  },
 ];
 
 type Resource = { Properties: Record<string, unknown>; [key: string]: unknown };
