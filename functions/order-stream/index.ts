@@ -14,7 +14,6 @@ import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationL
 import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
 import { DynamoShadowResults } from '../../shared/adapters/dynamodb/shadowResults';
 import { createRedisFeatureStore, LAMBDA_REDIS_OPTIONS } from '../../shared/adapters/redis/featureStore';
-import { RedisOpenOrders } from '../../shared/adapters/redis/openOrders';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { PenaltyCaseStanding } from '../../shared/app/warnings/merchantStanding';
@@ -48,7 +47,6 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
     buyerWarnings: {
       withdrawals: warnings,
       standing: new PenaltyCaseStanding(new DynamoPenaltyCases(documents, requireEnv(TABLES.penaltyCases.envVar))),
-      openOrders: new RedisOpenOrders(redis),
     },
   }),
 });

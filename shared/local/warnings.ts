@@ -17,13 +17,13 @@ import { makeSocketAuthorizerHandler, type SocketAuthorizerEvent } from '../../f
 import { ApiGatewayConnectionPusher, createManagementClient } from '../adapters/apigateway/connectionPusher';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../adapters/dynamodb/client';
 import { DynamoWarningConnections, DynamoWarningStore } from '../adapters/dynamodb/warnings';
-import { MemoryMerchantStanding, MemoryOpenOrders } from '../adapters/memory/warnings';
+import { MemoryMerchantStanding } from '../adapters/memory/warnings';
 import type { BuyerWarningSources } from '../app/detectors/buyerWarnings';
 import { createWarningService, type WarningService } from '../app/warnings/outbox';
 import { createWarningPush, type PushReport } from '../app/warnings/push';
 import { devBuyerAuthenticator, devBuyerToken, devTokenSecret, devTokenVerifier } from '../http/buyerAuth';
 import type { Log } from '../lambda/kinesisConsumer';
-import type { ConfigSource, MerchantStanding, OpenOrders, WarningChange } from '../ports';
+import type { ConfigSource, MerchantStanding, WarningChange } from '../ports';
 import { startBuyerPage } from './buyerPage';
 import type { HttpHandler } from './httpGateway';
 import { startWebSocketGateway } from './websocketGateway';
@@ -35,7 +35,6 @@ export interface LocalWarningsDeps {
   /** The penalty ladder's view of merchants (default: an empty one, so no merchant warnings). */
   standing?: MerchantStanding;
   /** Open orders by SKU (default: in memory). */
-  openOrders?: OpenOrders;
   /** Development-token secret (default: RISKLINE_DEV_TOKEN_SECRET or the fixed development one). */
   devSecret?: string;
   webSocketPort?: number;
@@ -115,7 +114,7 @@ export async function startLocalWarnings(deps: LocalWarningsDeps): Promise<Local
 
     return {
       service,
-      sources: { withdrawals: service, standing: deps.standing ?? new MemoryMerchantStanding(), openOrders: deps.openOrders ?? new MemoryOpenOrders() },
+      sources: { withdrawals: service, standing: deps.standing ?? new MemoryMerchantStanding() },
       httpHandlers: { 'buyer-warnings': buyerWarnings },
       endpoints: { webSocket: gateway.url, buyerPage: page.url },
       devToken: (buyerId) => devBuyerToken(buyerId, secret),

@@ -94,23 +94,4 @@ export interface MerchantStanding {
   of(merchantIds: readonly string[]): Promise<Map<string, MerchantRestriction>>;
 }
 
-/** One SKU line of an open order. */
-export interface OpenOrderLine {
-  orderId: string;
-  buyerId: string;
-  merchantId: string;
-  skuId: string;
-  atMs: number;
-}
-
-/** Open orders by SKU: who would want to hear that a product's reviews are manipulated. */
-export interface OpenOrders {
-  /**
-   * Opens order lines (an order keeps its earliest time) and closes orders for good (a late open of a
-   * closed order stays closed), keeping what it opens for `retentionMs`. One round trip.
-   */
-  apply(open: readonly OpenOrderLine[], close: readonly string[], retentionMs: number): Promise<void>;
-  /** Per query: the open order lines on the SKU opened at or after `sinceMs`. One round trip. */
-  bySku(queries: readonly { skuId: string; sinceMs: number }[]): Promise<OpenOrderLine[][]>;
-}
 

@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryFeatureStore } from '../../shared/adapters/memory/featureStore';
 import { MemoryDecisionLog, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
-import { MemoryMerchantStanding, MemoryOpenOrders, MemoryWarningStore } from '../../shared/adapters/memory/warnings';
+import { MemoryMerchantStanding, MemoryWarningStore } from '../../shared/adapters/memory/warnings';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { runReplay } from '../../shared/app/replay';
 import { createWarningService } from '../../shared/app/warnings/outbox';
-import { makeOpenOrderWarner } from '../../shared/app/warnings/reviews';
 import { defaultThresholds } from '../../shared/config';
 import type { OrderEvent } from '../../shared/contracts/events';
 import { orderEvent } from '../support/orders';
@@ -24,18 +23,17 @@ function setup() {
   const store = new MemoryWarningStore();
   const warnings = createWarningService({ store, config });
   const standing = new MemoryMerchantStanding();
-  const openOrders = new MemoryOpenOrders();
   const pipeline = createOrderPipeline({
     features: createMemoryFeatureStore(),
     decisions: new MemoryDecisionLog(),
     violations: new MemoryViolationLedger(),
     config,
     warnings,
-    buyerWarnings: { withdrawals: warnings, standing, openOrders },
+    buyerWarnings: { withdrawals: warnings, standing },
   });
   const run = (...events: OrderEvent[]) => pipeline(events.map((event) => ({ event, occurredAtMs: Date.parse(event.occurredAt) })));
   const listed = async (buyerId: string) => (await warnings.list(buyerId, { limit: 100, nowMs: NOW })).items;
-  return { run, listed, standing, openOrders, warnings, store, config };
+  return { run, listed, standing, warnings, store, config };
 }
 
 let n = 0;
@@ -98,27 +96,6 @@ describe('buyer warnings from the order stream', () => {
     expect(before.map((w) => [w.type, w.orderId, w.skuId])).toEqual([['price_gouging', 'o-gouged', 'sku-mask']]);
     expect(after).toEqual([]);
     expect([...store.all()].filter((w) => w.buyerId === 'b-victim').map((w) => w.status)).toEqual(['withdrawn']);
-  });
-
-  it('keeps open orders by SKU for the review stream, which warns their buyers of manipulated reviews', async () => {
-    const { run, listed, openOrders, warnings, config } = setup();
-    const sku = (skuId: string) => [{ skuId, quantity: 1, unitPrice: 100 }];
-    await run(
-      orderEvent({ at: day(1), orderId: 'o-open', buyer: { id: 'b-waiting' }, items: sku('sku-fake') }),
-      orderEvent({ at: day(1), orderId: 'o-done', buyer: { id: 'b-done' }, items: sku('sku-fake') }),
-      orderEvent({ at: day(1), orderId: 'o-other', buyer: { id: 'b-other' }, items: sku('sku-fine') }),
-    );
-    await run(orderEvent({ at: day(3), type: 'order.completed', orderId: 'o-done', buyer: { id: 'b-done' } }));
-    const warnOpenOrderBuyers = makeOpenOrderWarner({ openOrders, outbox: warnings, config });
-
-    const requests = await warnOpenOrderBuyers([{ skuId: 'sku-fake', occurredAt: day(4), sourceEventId: 'review-burst-1' }]);
-
-    expect(requests.map((r) => r.buyerId)).toEqual(['b-waiting']);
-    expect((await listed('b-waiting')).map((w) => [w.type, w.skuId, w.orderId, w.message.en])).toEqual([
-      ['reviews_manipulated', 'sku-fake', 'o-open', 'Reviews of this product look manipulated; read them with care.'],
-    ]);
-    expect(await listed('b-done')).toEqual([]);
-    expect(await listed('b-other')).toEqual([]);
   });
 });
 

@@ -7,8 +7,6 @@ import { isListed, isRecent, listKey } from '../../domain/warnings/policy';
 import type {
   BuyerConnection,
   MerchantStanding,
-  OpenOrderLine,
-  OpenOrders,
   WarningConnections,
   WarningPage,
   WarningPageCursor,
@@ -121,42 +119,6 @@ export class MemoryWarningConnections implements WarningConnections {
   }
 }
 
-export class MemoryOpenOrders implements OpenOrders {
-  private readonly orders = new Map<string, { closed: boolean; skus: Set<string> }>();
-  /** skuId -> orderId -> line */
-  private readonly skus = new Map<string, Map<string, OpenOrderLine>>();
-
-  async apply(open: readonly OpenOrderLine[], close: readonly string[]): Promise<void> {
-    for (const line of open) {
-      let order = this.orders.get(line.orderId);
-      if (!order) this.orders.set(line.orderId, (order = { closed: false, skus: new Set() }));
-      if (order.closed) continue;
-      order.skus.add(line.skuId);
-      let lines = this.skus.get(line.skuId);
-      if (!lines) this.skus.set(line.skuId, (lines = new Map()));
-      const held = lines.get(line.orderId);
-      if (held === undefined || line.atMs < held.atMs) lines.set(line.orderId, { ...line });
-    }
-    for (const orderId of close) {
-      const order = this.orders.get(orderId) ?? { closed: false, skus: new Set<string>() };
-      for (const skuId of order.skus) {
-        const lines = this.skus.get(skuId);
-        lines?.delete(orderId);
-        if (lines?.size === 0) this.skus.delete(skuId);
-      }
-      this.orders.set(orderId, { closed: true, skus: new Set() });
-    }
-  }
-
-  async bySku(queries: readonly { skuId: string; sinceMs: number }[]): Promise<OpenOrderLine[][]> {
-    return queries.map((q) =>
-      [...(this.skus.get(q.skuId)?.values() ?? [])]
-        .filter((l) => l.atMs >= q.sinceMs)
-        .sort((a, b) => a.atMs - b.atMs || (a.orderId < b.orderId ? -1 : 1))
-        .map((l) => ({ ...l })),
-    );
-  }
-}
 
 /** Merchant standing set by hand (tests, the embedded runtime until a penalty case store is wired). */
 export class MemoryMerchantStanding implements MerchantStanding {

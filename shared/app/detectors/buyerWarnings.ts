@@ -4,17 +4,14 @@
  *
  *  - An order placed with a merchant the penalty ladder suspended or blacklisted warns its buyer
  *    (one read of the batch's distinct merchants).
- *  - Open orders by SKU (placed or paid, until completed, cancelled or refunded), so manipulated
- *    reviews can be told to the buyers who are waiting for the product (one round trip per batch).
  *  - A cancelled order withdraws the warnings about it that became moot. This runs in `commit`,
  *    after the pipeline stored the batch's warnings, so a batch holding both the warning and the
  *    cancellation ends withdrawn.
  *
  * No signals: a buyer's warning does not change the order's score.
  */
-import type { OrderEvent } from '../../contracts/events';
-import { merchantRestrictedWarning, openOrderRetentionMs, warnsBuyers } from '../../domain/warnings/policy';
-import type { MerchantStanding, OpenOrderLine, OpenOrders, WarningWithdrawals } from '../../ports';
+import { merchantRestrictedWarning, warnsBuyers } from '../../domain/warnings/policy';
+import type { MerchantStanding, WarningWithdrawals } from '../../ports';
 import { emptyResult, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './types';
 
 export interface BuyerWarningSources {
@@ -22,12 +19,7 @@ export interface BuyerWarningSources {
   withdrawals?: WarningWithdrawals;
   /** The penalty ladder's view of merchants; absent: no merchant warnings. */
   standing?: MerchantStanding;
-  /** Open orders by SKU; absent: not kept (and no review warnings can find their buyers). */
-  openOrders?: OpenOrders;
 }
-
-const OPENS = new Set<OrderEvent['type']>(['order.placed', 'order.paid']);
-const CLOSES = new Set<OrderEvent['type']>(['order.cancelled', 'order.refunded', 'order.completed']);
 
 export function buyerWarningsDetector(sources: BuyerWarningSources): OrderDetector {
   return {
@@ -46,19 +38,6 @@ export function buyerWarningsDetector(sources: BuyerWarningSources): OrderDetect
         if (restriction && warnsBuyers(restriction, rules)) {
           result.warnings.push(merchantRestrictedWarning({ ...event, buyerId: event.buyer.id }, restriction));
         }
-      }
-
-      if (sources.openOrders) {
-        const open: OpenOrderLine[] = [];
-        const close: string[] = [];
-        for (const { event, occurredAtMs } of items) {
-          if (OPENS.has(event.type)) {
-            for (const item of event.items ?? []) {
-              open.push({ orderId: event.orderId, buyerId: event.buyer.id, merchantId: event.merchantId, skuId: item.skuId, atMs: occurredAtMs });
-            }
-          } else if (CLOSES.has(event.type)) close.push(event.orderId);
-        }
-        if (open.length > 0 || close.length > 0) await sources.openOrders.apply(open, close, openOrderRetentionMs(rules));
       }
 
       const withdrawals = sources.withdrawals;

@@ -186,6 +186,3 @@ export function reviewsManipulatedWarning(finding: ManipulatedReviews, open: { b
   };
 }
 
-export function openOrderRetentionMs(rules: WarningRules): number {
-  return rules.reviewsManipulated.openOrderDays * DAY_MS;
-}
