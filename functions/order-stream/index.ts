@@ -8,6 +8,7 @@ import type { KinesisStreamEvent, Context } from 'aws-lambda';
 import { Redis } from 'ioredis';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
+import { DynamoBuyerIdentityLinks } from '../../shared/adapters/dynamodb/identities';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
 import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
@@ -42,6 +43,7 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
     config,
     suppressions: config,
     shadow: { config, sink: new DynamoShadowResults(documents, requireEnv(TABLES.shadowResults.envVar)), log: logger },
+    identities: new DynamoBuyerIdentityLinks(documents, requireEnv(TABLES.buyerLinks.envVar)),
     penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
     warnings,
     buyerWarnings: {

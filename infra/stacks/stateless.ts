@@ -63,6 +63,8 @@ export class RisklineStatelessStack extends Stack {
     // partition read for a cancelled order; merchant standing read from the penalty cases.
     this.orderStream.bindTable(resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] });
     this.orderStream.bindTable(resources.tables.penaltyCases, { actions: ['dynamodb:GetItem'] });
+    // What each buyer used (device, instrument, address), for the penalty workflow's attribution.
+    this.orderStream.bindTable(resources.tables.buyerLinks, 'insert');
 
     this.reviewStream = new RiskFunction(this, 'ReviewStream', {
       ...network,

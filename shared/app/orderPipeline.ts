@@ -13,6 +13,8 @@ import { buyerWarningsDetector, type BuyerWarningSources } from './detectors/buy
 import { orderFactsDetector } from './detectors/orderFacts';
 import { paymentsDetector } from './detectors/payments';
 import { priceGougingDetector } from './detectors/priceGouging';
+import type { BuyerIdentityLinks } from '../ports/penalties';
+import { identityLinksDetector } from './detectors/identityLinks';
 import { addSignals, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './detectors/types';
 import { runShadow, type ShadowDeps } from './shadow';
 
@@ -29,8 +31,10 @@ export interface OrderPipelineDeps {
   suppressions?: SuppressionSource;
   /** Shadow mode: a candidate version re-scores each batch from the live pass's features, without acting. */
   shadow?: ShadowDeps;
-  /** The warnings capability's own sources: merchant standing, open orders by SKU, withdrawal on cancel. */
+  /** The warnings capability's own sources: merchant standing, withdrawal on cancel. */
   buyerWarnings?: BuyerWarningSources;
+  /** Buyers' devices, instruments and addresses, for the penalty workflow's attribution of strikes. */
+  identities?: BuyerIdentityLinks;
 }
 
 export interface OrderBatchResult {
@@ -49,18 +53,19 @@ export type OrderPipeline = OrderBatchProcessor & {
   flush(watermarkMs: number): Promise<Violation[]>;
 };
 
-export function orderDetectors(features: FeatureStore, buyerWarnings?: BuyerWarningSources): OrderDetector[] {
+export function orderDetectors(features: FeatureStore, buyerWarnings?: BuyerWarningSources, identities?: BuyerIdentityLinks): OrderDetector[] {
   return [
     brushingDetector(features.brushing),
     paymentsDetector(features.sets),
     priceGougingDetector(features.prices),
     orderFactsDetector(features),
     ...(buyerWarnings ? [buyerWarningsDetector(buyerWarnings)] : []),
+    ...(identities ? [identityLinksDetector(identities)] : []),
   ];
 }
 
 export function createOrderPipeline(deps: OrderPipelineDeps): OrderPipeline {
-  const detectors = orderDetectors(deps.features, deps.buyerWarnings);
+  const detectors = orderDetectors(deps.features, deps.buyerWarnings, deps.identities);
 
   /** Records what detectors established, then lets them commit. Every step is idempotent by id. */
   async function settle(results: readonly DetectorResult[]): Promise<{ fresh: Violation[]; warnings: WarningRequest[] }> {

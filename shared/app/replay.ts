@@ -262,6 +262,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     decisions,
     config: new StaticConfigSource(options.config),
     penalties: penalties.workflow,
+    identities: penalties.buyerLinks,
     warnings,
     // ttlMs 0: the standing is re-read each batch, so the replay does not depend on the wall clock.
     buyerWarnings: { withdrawals: warnings, standing: new PenaltyCaseStanding(penalties.cases, { ttlMs: 0 }) },

@@ -133,6 +133,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       warnings: pipelineWarnings,
       buyerWarnings: buyerWarnings.sources,
       penalties: penalties.workflow,
+      identities: penalties.buyerLinks,
     });
     const orderStream = makeOrderStreamHandler({
       log,

@@ -143,7 +143,8 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     await shot('7b-decision-suppressed');
 
     await tab('merchants');
-    await page.locator('[data-testid=ladder-view] table').waitFor();
+    await page.locator('[data-testid=ladder-view] tbody tr').first().waitFor();
+    expect(await page.locator('[data-testid=ladder-view] tbody tr').count()).toBeGreaterThan(0);
     await shot('8-merchants');
 
     await tab('audit');

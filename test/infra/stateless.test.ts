@@ -26,7 +26,7 @@ const CONSUMERS: Consumer[] = [
     name: 'order-stream',
     function: () => riskline.stateless.orderStream,
     stream: 'orders',
-    tables: ['violations', 'decisions', 'quarantine'],
+    tables: ['violations', 'decisions', 'quarantine', 'buyerLinks'],
     // Buyer warnings (de-duplication, rate limit, withdrawal) and the merchant standing they read.
     uses: [
       { table: 'warnings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },

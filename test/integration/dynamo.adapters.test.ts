@@ -168,7 +168,8 @@ describe('DynamoDecisionLog', () => {
     await log.append([first, later, decision('evt-3')]);
     const { Item } = await documents.send(new GetCommand({ TableName: tables.decisions, Key: { eventId: 'evt-2' } }));
 
-    expect(Item).toEqual({ ...first, expiresAt: Date.parse(first.occurredAt) / 1000 + 7 * DAY_SECONDS });
+    // A review decision also keys the sparse flaggedByDay index (the analysts' recent decisions).
+    expect(Item).toEqual({ ...first, expiresAt: Date.parse(first.occurredAt) / 1000 + 7 * DAY_SECONDS, flaggedDay: first.occurredAt.slice(0, 10) });
   });
 });
 
