@@ -57,49 +57,21 @@ export class RedisWindowedSets implements WindowedSets {
     private readonly prefix: string,
   ) {}
 
-  /**
-   * Plain commands in one pipeline, no Lua: Redis runs a pipeline's commands in order, so a probe's
-   * ZSCORE sees the set before its ZADD, and a later query sees an earlier one's adds. Per command
-   * this costs Redis less than the same calls made from a script.
-   */
   async run(queries: readonly SetQuery[]): Promise<SetAnswer[]> {
     if (queries.length === 0) return [];
     const p = this.redis.pipeline();
-    const layout: { known: number | null; counts: number[] }[][] = [];
-    let n = 0;
     for (const q of queries) {
-      const probes: { known: number | null; counts: number[] }[] = [];
+      const keys = q.probes.map((probe) => `${this.prefix}:ws:${probe.key}`);
+      const args = [q.record ? '1' : '0', String(q.atMs)];
       for (const probe of q.probes) {
-        const key = `${this.prefix}:ws:${probe.key}`;
         const ttlMs = probe.ttlMs ?? q.ttlMs;
-        let known: number | null = null;
-        if (probe.checkKnown) {
-          p.zscore(key, probe.member);
-          known = n++;
-        }
-        if (q.record && probe.add) {
-          p.zadd(key, 'GT', q.atMs, probe.member);
-          n++;
-          if (probe.trim !== false) {
-            p.zremrangebyscore(key, '-inf', `(${q.atMs - ttlMs}`);
-            n++;
-          }
-          p.pexpire(key, ttlMs);
-          n++;
-        }
-        const counts: number[] = [];
-        for (const since of probe.countSince) {
-          p.zcount(key, since === Number.NEGATIVE_INFINITY ? '-inf' : since, '+inf');
-          counts.push(n++);
-        }
-        probes.push({ known, counts });
+        const flags = `${probe.add ? 1 : 0}${probe.checkKnown ? 1 : 0}${probe.trim === false ? 0 : 1}`;
+        args.push(probe.member, flags, String(ttlMs), String(q.atMs - ttlMs), String(probe.countSince.length), ...probe.countSince.map(String));
       }
-      layout.push(probes);
+      p.rlSetQuery(keys.length, ...keys, ...args);
     }
-    const results = await runPipeline<unknown>(p);
-    return layout.map((probes) => ({
-      probes: probes.map(({ known, counts }) => ({ known: known !== null && results[known] !== null, counts: counts.map((i) => Number(results[i])) })),
-    }));
+    const results = await runPipeline<number[][]>(p);
+    return results.map((probes) => ({ probes: probes.map(([known, ...counts]) => ({ known: known === 1, counts })) }));
   }
 }
 
