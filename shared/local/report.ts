@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Thresholds } from '../domain/config/thresholds';
 import type { WarningRequest } from '../domain/records';
 import { renderWarning } from '../domain/warnings/messages';
+import type { LadderRow } from './ladder';
 import type { ScenarioManifest } from '../sim/marketplace';
 import type { EventSourceSettings } from '../resources';
 import { formatDuration, type Scoreboard, type ScenarioRow } from './scoreboard';
@@ -23,6 +24,8 @@ export interface ReportData {
   /** What the HTTP API answered during the run. */
   api: string[];
   warnings: readonly WarningRequest[];
+  /** Where each merchant with a violation ended on the penalty ladder. */
+  ladder?: readonly LadderRow[];
 }
 
 const COLORS = { honest: '#7a8ca3', fraud: '#c0392b', review: '#e6a23c', block: '#c0392b', violation: '#6c3483', orders: '#d5dce6', recall: '#16a085', precision: '#2e6da4', honestSpan: '#27ae60' };
@@ -83,6 +86,8 @@ ${falseAlarmList(b)}
 <section><h2>Every injected scenario</h2>${instanceTable(b)}</section>
 
 <section><h2>Reason codes</h2>${reasonTable(b)}${sampleWarnings(d.warnings)}</section>
+
+<section><h2>Penalty ladder</h2>${ladderTable(d.ladder ?? [])}</section>
 
 <section><h2>The run</h2>
 <table>
@@ -300,6 +305,17 @@ function ratio(x: number | null): string {
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+function ladderTable(rows: readonly LadderRow[]): string {
+  if (rows.length === 0) return '<p class="muted">No merchant had a violation.</p>';
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.merchantId)}</td><td class="n">${r.counted}</td><td class="n">${r.held}</td><td>${esc(r.steps.join(' → ') || '—')}</td><td>${esc(r.level)}</td><td>${r.blacklisted ? 'yes' : 'no'}</td><td>${esc(r.pendingApproval.join(', ') || '—')}</td></tr>`,
+    )
+    .join('');
+  return `<p class="muted">Held violations wait for an analyst: the evidence does not yet tie the activity to the merchant (reverse-brushing guard). Severe steps wait for an approver.</p><table><tr><th>merchant</th><th>counted</th><th>held</th><th>steps taken</th><th>level</th><th>blacklisted</th><th>awaiting approval</th></tr>${body}</table>`;
 }
 
 function esc(text: string): string {

@@ -16,6 +16,7 @@ import { Marketplace, type Emergency, type ScenarioManifest } from '../sim/marke
 import { EVENT_SOURCE_DEFAULTS, STREAMS, type EventSourceSettings } from '../resources';
 import { chooseFeatureStore } from './featureStore';
 import { serveAnalystConsole } from './analystConsole';
+import { ladderLines, ladderRows } from './ladder';
 import { batchWatermark } from './observed';
 import { writeReport } from './report';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
@@ -222,14 +223,16 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     };
 
     const files = await writeOutputs(options.outDir, { events, manifest, decisions, violations, warnings, summary });
+    const ladder = await ladderRows(runtime.penalties.cases, violations.map((v) => v.violation.merchantId));
     const reportPath = join(options.outDir, 'report.html');
-    await writeReport(reportPath, { summary, scoreboard, manifest, thresholds, featureStoreWhy: features.why, eventSource: settings, api, warnings: warnings.map((w) => w.warning) });
+    await writeReport(reportPath, { summary, scoreboard, manifest, thresholds, featureStoreWhy: features.why, eventSource: settings, api, warnings: warnings.map((w) => w.warning), ladder });
     files.unshift(reportPath);
     summary.elapsedMs = Math.round(performance.now() - started);
     await writeFile(join(options.outDir, 'summary.json'), JSON.stringify({ ...summary, scenarios: scoreboard.rows, reviewTrust }, null, 2) + '\n');
 
     for (const line of finalText(summary, scoreboard, files)) print(line);
     for (const line of reviewTrustLines(reviewTrust)) print(line);
+    for (const line of ladderLines(ladder)) print(line);
 
     if (options.serve) {
       print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (${HTTP_ROUTES.map((r) => r.routeKey).join(', ')}), report ${await serveReport(reportPath, options.signal)}`);
