@@ -8,11 +8,10 @@ import { DynamoPenaltyApprovals } from '../../shared/adapters/dynamodb/penaltyAp
 import { DynamoPenaltyAudit } from '../../shared/adapters/dynamodb/penaltyAudit';
 import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases';
 import { EventBridgePenaltyNotices } from '../../shared/adapters/eventbridge/penaltyNotices';
-import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createPenaltyService } from '../../shared/app/penalties/service';
-import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
+import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makePenaltyWorkflowHandler } from './handler';
 
@@ -26,7 +25,8 @@ export const handler: (event: unknown, context: Context) => Promise<unknown> = m
     registry: new DynamoMerchantRegistry(documents, requireEnv(TABLES.merchantIdentities.envVar)),
     buyerLinks: new DynamoBuyerIdentityLinks(documents, requireEnv(TABLES.buyerLinks.envVar)),
     notices: new EventBridgePenaltyNotices(new EventBridgeClient({}), requireEnv(PENALTY_WORKFLOW.eventBusEnvVar)),
-    config: new StaticConfigSource(defaultThresholds),
+    // The ladder policy of the analysts' live thresholds, cached for CONFIG_CACHE_SECONDS.
+    config: liveConfigFromEnv(documents),
     // Starts the executions that wait for approvals; releases those an upheld appeal cancelled.
     executions: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
   }),

@@ -9,19 +9,19 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
 import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
-import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createReviewPipeline } from '../../shared/app/reviewPipeline';
 import { createWarningService } from '../../shared/app/warnings/outbox';
-import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
+import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makeReviewStreamHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'review-stream' });
 const documents = createDocumentClient();
-const config = new StaticConfigSource(defaultThresholds);
+// The analysts' live thresholds, cached for CONFIG_CACHE_SECONDS (the shipped defaults until one is published).
+const config = liveConfigFromEnv(documents, { log: logger });
 
 export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = makeReviewStreamHandler({
   log: logger,

@@ -41,6 +41,8 @@ export interface PenaltyWorkflowTables {
   readonly penaltyApprovals: DefinedTable;
   readonly merchantIdentities: DefinedTable;
   readonly buyerLinks: DefinedTable;
+  /** The analysts' live thresholds (the ladder policy is a section of them). */
+  readonly configVersions: DefinedTable;
 }
 
 export interface PenaltyWorkflowProps {
@@ -127,6 +129,7 @@ export class PenaltyWorkflow extends Construct {
     this.function.bindTable(tables.penaltyApprovals, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] });
     this.function.bindTable(tables.merchantIdentities, { actions: ['dynamodb:Query'] });
     this.function.bindTable(tables.buyerLinks, { actions: ['dynamodb:Query'] });
+    this.function.bindTable(tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] });
     this.eventBus.grantPutEventsTo(this.function.function);
     this.function.function.addToRolePolicy(
       new iam.PolicyStatement({

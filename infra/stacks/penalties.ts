@@ -27,6 +27,7 @@ export class RisklinePenaltiesStack extends Stack {
         penaltyApprovals: tables.penaltyApprovals,
         merchantIdentities: tables.merchantIdentities,
         buyerLinks: tables.buyerLinks,
+        configVersions: tables.configVersions,
       },
     });
   }

@@ -94,6 +94,7 @@ export class RisklineStatelessStack extends Stack {
     // The analysts' live thresholds, suppressions and shadow candidate (read through a 30 s cache), and
     // where shadow mode records its disagreements.
     this.orderStream.bindTable(resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] });
+    this.reviewStream.bindTable(resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] });
     this.orderStream.bindTable(resources.tables.shadowResults, { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] });
 
     // The analysts' console: its site and sign-in client now, its distribution once the API exists.

@@ -42,7 +42,10 @@ const CONSUMERS: Consumer[] = [
     function: () => riskline.stateless.reviewStream,
     stream: 'reviews',
     tables: ['violations', 'quarantine'],
-    uses: [{ table: 'warnings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] }],
+    uses: [
+      { table: 'warnings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+      { table: 'configVersions', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    ],
     redis: true,
   },
 ];

@@ -42,6 +42,7 @@ beforeAll(() => {
       penaltyApprovals: table('penaltyApprovals'),
       merchantIdentities: table('merchantIdentities'),
       buyerLinks: table('buyerLinks'),
+      configVersions: table('configVersions'),
     },
   });
   const template = Template.fromStack(stack);
