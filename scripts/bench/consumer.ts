@@ -2,19 +2,13 @@
  * The order-stream handler on Kinesis-shaped batches with the real Redis feature store, against the
  * same records only decoded and schema-validated (the floor any consumer pays).
  */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
-import { createMemoryFeatureStore } from '../../shared/adapters/memory/featureStore';
 import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
-import { dropPrefix } from '../../shared/adapters/redis/admin';
-import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
-import { decodeEvent } from '../../shared/contracts/decode';
-import type { FeatureStore } from '../../shared/ports';
 import { orderTraffic } from '../../shared/sim/orderTraffic';
+import { decodeOnlyRate, timeHandler, withBenchFeatureStore } from './harness';
 
 export const BATCH_SIZE = 500;
 
@@ -57,22 +51,8 @@ export function kinesisBatches(events: number, seed = 11): KinesisStreamEvent[] 
 
 export async function benchConsumer(options: { events: number; redisUrl?: string }): Promise<Record<string, unknown>> {
   const batches = kinesisBatches(options.events);
-  const total = batches.reduce((sum, b) => sum + b.Records.length, 0);
-
-  const decodeStarted = performance.now();
-  for (const batch of batches) for (const r of batch.Records) decodeEvent(Buffer.from(r.kinesis.data, 'base64'), 'order');
-  const decodeOnlyEventsPerSecond = Math.round(total / ((performance.now() - decodeStarted) / 1000));
-
-  let redis: Redis | undefined;
-  let features: FeatureStore;
-  const prefix = `rlbench-${randomUUID()}`;
-  if (options.redisUrl) {
-    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-    features = createRedisFeatureStore(redis, { prefix });
-  } else {
-    features = createMemoryFeatureStore();
-  }
-  try {
+  const decodeOnlyEventsPerSecond = decodeOnlyRate(batches, 'order');
+  return withBenchFeatureStore(options.redisUrl, async (features) => {
     const pipeline = createOrderPipeline({
       features,
       decisions: new MemoryDecisionLog(),
@@ -80,22 +60,14 @@ export async function benchConsumer(options: { events: number; redisUrl?: string
       config: new StaticConfigSource(defaultThresholds),
     });
     const handler = makeOrderStreamHandler({ pipeline, quarantine: new MemoryQuarantine() });
-    const started = performance.now();
-    let failed = 0;
-    for (const batch of batches) failed += (await handler(batch, {} as never)).batchItemFailures.length;
-    const seconds = (performance.now() - started) / 1000;
+    const timed = await timeHandler(batches, handler);
     return {
-      events: total,
+      events: batches.reduce((sum, b) => sum + b.Records.length, 0),
       batchSize: BATCH_SIZE,
       featureStore: features.name,
-      eventsPerSecond: Math.round(total / seconds),
+      eventsPerSecond: timed.eventsPerSecond,
       decodeOnlyEventsPerSecond,
-      failedRecords: failed,
+      failedRecords: timed.failedRecords,
     };
-  } finally {
-    if (redis) {
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-    }
-  }
+  });
 }

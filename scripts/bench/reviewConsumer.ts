@@ -8,20 +8,15 @@
  * as they do in production); every 5,000 reviews a ring of 20 accounts on 3 devices with one script,
  * so the evidence, violation and warning paths run too.
  */
-import { randomUUID } from 'node:crypto';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { Redis } from 'ioredis';
 import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
-import { createMemoryFeatureStore } from '../../shared/adapters/memory/featureStore';
 import { MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
-import { dropPrefix } from '../../shared/adapters/redis/admin';
-import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { orderFactsTtl } from '../../shared/app/reviews/purchase';
 import { createReviewPipeline } from '../../shared/app/reviewPipeline';
 import { defaultThresholds } from '../../shared/config';
-import { decodeEvent } from '../../shared/contracts/decode';
 import type { ReviewEvent } from '../../shared/contracts/events';
-import type { FeatureStore, OrderFactsUpdate } from '../../shared/ports';
+import type { OrderFactsUpdate } from '../../shared/ports';
+import { decodeOnlyRate, timeHandler, withBenchFeatureStore } from './harness';
 
 export const BATCH_SIZE = 500;
 const T0 = Date.parse('2026-11-28T00:00:00Z');
@@ -151,44 +146,22 @@ function kinesisBatches(reviews: readonly ReviewEvent[]): KinesisStreamEvent[] {
 export async function benchReviewConsumer(options: { events: number; redisUrl?: string }): Promise<Record<string, unknown>> {
   const { reviews, orders } = reviewTraffic(options.events);
   const batches = kinesisBatches(reviews);
-  const total = reviews.length;
-
-  const decodeStarted = performance.now();
-  for (const batch of batches) for (const r of batch.Records) decodeEvent(Buffer.from(r.kinesis.data, 'base64'), 'review');
-  const decodeOnlyEventsPerSecond = Math.round(total / ((performance.now() - decodeStarted) / 1000));
-
-  let redis: Redis | undefined;
-  let features: FeatureStore;
-  const prefix = `rlbench-${randomUUID()}`;
-  if (options.redisUrl) {
-    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-    features = createRedisFeatureStore(redis, { prefix });
-  } else {
-    features = createMemoryFeatureStore();
-  }
-  try {
+  const decodeOnlyEventsPerSecond = decodeOnlyRate(batches, 'review');
+  return withBenchFeatureStore(options.redisUrl, async (features) => {
     // The order stream's facts, recorded before the clock starts.
     for (let i = 0; i < orders.length; i += BATCH_SIZE) await features.orderFacts.record(orders.slice(i, i + BATCH_SIZE), orderFactsTtl(defaultThresholds));
     const violations = new MemoryViolationLedger();
     const pipeline = createReviewPipeline({ features, violations, config: new StaticConfigSource(defaultThresholds) });
     const handler = makeReviewStreamHandler({ process: pipeline, quarantine: new MemoryQuarantine() });
-    const started = performance.now();
-    let failed = 0;
-    for (const batch of batches) failed += (await handler(batch, {} as never)).batchItemFailures.length;
-    const seconds = (performance.now() - started) / 1000;
+    const timed = await timeHandler(batches, handler);
     return {
-      events: total,
+      events: reviews.length,
       batchSize: BATCH_SIZE,
       featureStore: features.name,
-      eventsPerSecond: Math.round(total / seconds),
+      eventsPerSecond: timed.eventsPerSecond,
       decodeOnlyEventsPerSecond,
-      failedRecords: failed,
+      failedRecords: timed.failedRecords,
       fakeReviewViolations: violations.byId.size,
     };
-  } finally {
-    if (redis) {
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-    }
-  }
+  });
 }
