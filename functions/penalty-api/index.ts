@@ -6,11 +6,10 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoPenaltyApprovals } from '../../shared/adapters/dynamodb/penaltyApprovals';
 import { DynamoPenaltyAudit } from '../../shared/adapters/dynamodb/penaltyAudit';
 import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases';
-import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
-import { defaultThresholds } from '../../shared/config';
 import { jwtAuthenticator } from '../../shared/http/principal';
 import { requireEnv } from '../../shared/lambda/env';
+import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makePenaltyApiHandler } from './handler';
 
@@ -23,6 +22,7 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
   audit: new DynamoPenaltyAudit(documents, requireEnv(TABLES.penaltyAudit.envVar)),
   approvals: new DynamoPenaltyApprovals(documents, requireEnv(TABLES.penaltyApprovals.envVar)),
   executions: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
-  config: new StaticConfigSource(defaultThresholds),
+  // The ladder policy of the analysts' live thresholds (credit scores, appeal windows), cached 30 s.
+  config: liveConfigFromEnv(documents, { log: logger }),
   authenticate: jwtAuthenticator,
 });

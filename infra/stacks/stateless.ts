@@ -124,6 +124,7 @@ export class RisklineStatelessStack extends Stack {
             [resources.tables.penaltyCases, { actions: ['dynamodb:GetItem'] }],
             [resources.tables.penaltyAudit, { actions: ['dynamodb:Query'] }],
             [resources.tables.penaltyApprovals, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byStatus'] }],
+            configRead,
           ],
         },
         'analyst-api': {
@@ -142,7 +143,7 @@ export class RisklineStatelessStack extends Stack {
         },
         'buyer-warnings': {
           description: 'Riskline buyer warnings: a buyer lists and acknowledges their own risk warnings',
-          tables: [[resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byBuyer'] }]],
+          tables: [[resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byBuyer'] }], configRead],
           memorySize: 512,
         },
       },

@@ -120,6 +120,8 @@ describe('buyer warnings in the other functions', () => {
     const resource = functionOf(fn);
 
     expect(resource.Properties.VpcConfig).toBeDefined();
-    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(['NODE_OPTIONS', TABLES.warnings.envVar]);
+    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(
+      [TABLES.configVersions.envVar, 'NODE_OPTIONS', TABLES.warnings.envVar].sort(),
+    );
   });
 });
