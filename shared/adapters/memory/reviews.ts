@@ -4,7 +4,7 @@
  * scores they hold, as the Redis scripts trim them; key expiry (Redis PEXPIRE) has no twin here.
  */
 import type { OrderFacts } from '../../domain/reviews/purchase';
-import { sampledTrim } from '../sampledTrim';
+import { sampledTrim } from '../../domain/sampledTrim';
 import { combineTrust, type TrustFactorName } from '../../domain/reviews/trust';
 import type {
   LinkedReview,

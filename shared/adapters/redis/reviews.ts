@@ -33,7 +33,7 @@ import type {
   TrustUpdate,
 } from '../../ports';
 import { mergeHours, parseHourField } from '../memory/reviews';
-import { sampledTrim } from '../sampledTrim';
+import { sampledTrim } from '../../domain/sampledTrim';
 import { runPipeline } from './pipeline';
 
 const SEP = '\u001f';

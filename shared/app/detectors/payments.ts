@@ -10,6 +10,7 @@
 import type { OrderEvent } from '../../contracts/events';
 import type { PaymentRules } from '../../domain/config/paymentRules';
 import { stableId } from '../../domain/ids';
+import { sampledTrim } from '../../domain/sampledTrim';
 import { paymentSignals, type PaymentFeatures, type PaymentOutcome } from '../../domain/payments/signals';
 import type { WarningRequest } from '../../domain/records';
 import type { Signal } from '../../domain/scoring/score';
@@ -49,15 +50,6 @@ function entityIds(e: OrderEvent): Partial<Record<VelocityEntity, string>> {
 interface Plan {
   query: SetQuery;
   read: (answer: SetAnswer) => Velocity;
-}
-
-/** Trim each set on about one add in TRIM_EVERY (chosen by the event id, so replays trim alike). */
-const TRIM_EVERY = 8;
-
-function sampledTrim(eventId: string): boolean {
-  let h = 0;
-  for (let i = 0; i < eventId.length; i++) h = (h * 31 + eventId.charCodeAt(i)) | 0;
-  return (h & (TRIM_EVERY - 1)) === 0;
 }
 
 /**
