@@ -1,34 +1,25 @@
 /** The DynamoDB adapters through the real SDK against dynalite, with tables provisioned from TABLES. */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
 import type { Decision, QuarantinedRecord, Violation } from '../../shared/domain/records';
-import { localDynamoClient } from '../../shared/local/clients';
-import { startDynalite, type RunningEmulator } from '../../shared/local/emulators';
 import { createTables, type TableNames } from '../../shared/local/provision';
+import { useDynalite } from '../support/dynalite';
 
 const DAY_SECONDS = 86_400;
 
-let emulator: RunningEmulator;
 let dynamo: DynamoDBClient;
 let documents: DynamoDBDocumentClient;
 let tables: TableNames;
 
-beforeAll(async () => {
-  emulator = await startDynalite();
-  dynamo = localDynamoClient(emulator.endpoint);
-  documents = createDocumentClient({ endpoint: emulator.endpoint });
-  tables = await createTables(dynamo, 'it');
-});
+const local = useDynalite();
 
-afterAll(async () => {
-  documents?.destroy();
-  dynamo?.destroy();
-  await emulator?.close();
+beforeAll(async () => {
+  ({ dynamo, documents } = local);
+  tables = await createTables(dynamo, 'it');
 });
 
 function violation(merchantId: string, violationId: string, overrides: Partial<Violation> = {}): Violation {

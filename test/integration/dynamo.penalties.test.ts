@@ -5,8 +5,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBuyerIdentityLinks, DynamoMerchantRegistry } from '../../shared/adapters/dynamodb/identities';
 import { DynamoPenaltyApprovals } from '../../shared/adapters/dynamodb/penaltyApprovals';
 import { DynamoPenaltyAudit } from '../../shared/adapters/dynamodb/penaltyAudit';
@@ -14,29 +13,21 @@ import { DynamoPenaltyCases } from '../../shared/adapters/dynamodb/penaltyCases'
 import { MemoryPenaltyNotices } from '../../shared/adapters/memory/penalties';
 import { LocalPenaltyWorkflow } from '../../shared/app/penalties/localWorkflow';
 import { HTTP_ROUTES } from '../../shared/http/routes';
-import { localDynamoClient } from '../../shared/local/clients';
-import { startDynalite, type RunningEmulator } from '../../shared/local/emulators';
 import { startHttpGateway } from '../../shared/local/httpGateway';
 import { localPenalties } from '../../shared/local/penalties';
 import { createTables } from '../../shared/local/provision';
 import { describePenaltyStoresContract, type PenaltyStores } from '../contract/penalties.contract';
 import { at, brushingViolation, penaltyHarness } from '../support/penalties';
+import { useDynalite } from '../support/dynalite';
 
-let emulator: RunningEmulator;
 let dynamo: DynamoDBClient;
 let documents: DynamoDBDocumentClient;
 let prefixes = 0;
 
-beforeAll(async () => {
-  emulator = await startDynalite();
-  dynamo = localDynamoClient(emulator.endpoint);
-  documents = createDocumentClient({ endpoint: emulator.endpoint });
-});
+const local = useDynalite();
 
-afterAll(async () => {
-  documents?.destroy();
-  dynamo?.destroy();
-  await emulator?.close();
+beforeAll(async () => {
+  ({ dynamo, documents } = local);
 });
 
 /** Fresh tables (a new prefix) for each use. */

@@ -1,33 +1,24 @@
 /** The buyer-warnings DynamoDB adapters through the real SDK against dynalite, tables provisioned from TABLES. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoWarningConnections, DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
 import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createWarningService } from '../../shared/app/warnings/outbox';
 import { defaultThresholds } from '../../shared/config';
-import { localDynamoClient } from '../../shared/local/clients';
-import { startDynalite, type RunningEmulator } from '../../shared/local/emulators';
 import { createTables, type TableNames } from '../../shared/local/provision';
 import { describeWarningConnectionsContract, describeWarningStoreContract, T0, warningRequest } from '../contract/warnings.contract';
+import { useDynalite } from '../support/dynalite';
 
-let emulator: RunningEmulator;
 let dynamo: DynamoDBClient;
 let documents: DynamoDBDocumentClient;
 let tables: TableNames;
 
-beforeAll(async () => {
-  emulator = await startDynalite();
-  dynamo = localDynamoClient(emulator.endpoint);
-  documents = createDocumentClient({ endpoint: emulator.endpoint });
-  tables = await createTables(dynamo, 'warnings-it');
-});
+const local = useDynalite();
 
-afterAll(async () => {
-  documents?.destroy();
-  dynamo?.destroy();
-  await emulator?.close();
+beforeAll(async () => {
+  ({ dynamo, documents } = local);
+  tables = await createTables(dynamo, 'warnings-it');
 });
 
 describeWarningStoreContract('dynamodb (dynalite)', async () => new DynamoWarningStore(documents, tables.warnings));

@@ -2,10 +2,11 @@
  * What the analysts' console reads besides the config: recent review and block decisions (the sparse
  * flaggedByDay index of TABLES.decisions) and merchants on the penalty ladder (TABLES.penaltyCases).
  */
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../domain/records';
 import { asDependency } from '../../errors';
 import type { LadderEntry, PenaltyLadder, RecentDecisions } from '../../ports';
+import { scanUpTo } from './query';
 
 const DAY_MS = 86_400_000;
 
@@ -62,31 +63,22 @@ export class DynamoPenaltyLadder implements PenaltyLadder {
   ) {}
 
   async merchants(limit: number): Promise<LadderEntry[]> {
-    const out: LadderEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await asDependency('dynamodb', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            ExclusiveStartKey: startKey,
-            ProjectionExpression: 'merchantId, #level, blacklist, creditScore, updatedAt',
-            FilterExpression: 'attribute_exists(#level)',
-            ExpressionAttributeNames: { '#level': 'level' },
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        out.push({
-          merchantId: item.merchantId as string,
-          level: (item.level as string | undefined) ?? null,
-          blacklisted: item.blacklist !== undefined,
-          creditScore: typeof item.creditScore === 'number' ? item.creditScore : null,
-          updatedAt: (item.updatedAt as string | undefined) ?? null,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && out.length < limit);
-    return out.slice(0, limit);
+    const items = await scanUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        ProjectionExpression: 'merchantId, #level, blacklist, creditScore, updatedAt',
+        FilterExpression: 'attribute_exists(#level)',
+        ExpressionAttributeNames: { '#level': 'level' },
+      },
+      limit,
+    );
+    return items.slice(0, limit).map((item) => ({
+      merchantId: item.merchantId as string,
+      level: (item.level as string | undefined) ?? null,
+      blacklisted: item.blacklist !== undefined,
+      creditScore: typeof item.creditScore === 'number' ? item.creditScore : null,
+      updatedAt: (item.updatedAt as string | undefined) ?? null,
+    }));
   }
 }

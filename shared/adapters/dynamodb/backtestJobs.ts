@@ -3,12 +3,13 @@
  * samples bounded, well under DynamoDB's 400 KB item limit). In AWS the table's stream starts the
  * backtest worker on each new job. Jobs expire after `ttlDays`.
  */
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BacktestJob } from '../../domain/backtest/compare';
 import { asDependency } from '../../errors';
 import type { BacktestJobs } from '../../ports';
 import { unlessConditionFails } from './conditions';
 import { expiryAfter } from './expiry';
+import { scanUpTo } from './query';
 
 export class DynamoBacktestJobs implements BacktestJobs {
   constructor(
@@ -34,24 +35,17 @@ export class DynamoBacktestJobs implements BacktestJobs {
 
   /** A scan: jobs are few (analysts start them by hand) and expire. */
   async list(limit: number): Promise<BacktestJob[]> {
-    const jobs: BacktestJob[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await asDependency('dynamodb', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            ExclusiveStartKey: startKey,
-            // The report stays out of the listing.
-            ProjectionExpression: 'backtestId, #status, requestedBy, requestedAt, candidate, baseline, #from, #to, startedAt, finishedAt, #error',
-            ExpressionAttributeNames: { '#status': 'status', '#from': 'from', '#to': 'to', '#error': 'error' },
-          }),
-        ),
-      );
-      jobs.push(...(page.Items ?? []).map(toJob));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && jobs.length < 1_000);
-    return jobs.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt)).slice(0, limit);
+    const items = await scanUpTo(
+      this.client,
+      {
+        TableName: this.tableName,
+        // The report stays out of the listing.
+        ProjectionExpression: 'backtestId, #status, requestedBy, requestedAt, candidate, baseline, #from, #to, startedAt, finishedAt, #error',
+        ExpressionAttributeNames: { '#status': 'status', '#from': 'from', '#to': 'to', '#error': 'error' },
+      },
+      1_000,
+    );
+    return items.map(toJob).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt)).slice(0, limit);
   }
 
   async update(job: BacktestJob): Promise<void> {

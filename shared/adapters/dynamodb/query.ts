@@ -1,5 +1,5 @@
-/** Paged Query: follows LastEvaluatedKey until the partition is read or `limit` items are found. */
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+/** Paged reads. Query: follows LastEvaluatedKey until the partition is read or `limit` items are found. */
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { asDependency } from '../../errors';
 
 export async function queryAll(
@@ -25,5 +25,24 @@ export async function queryAll(
     startKey = page.LastEvaluatedKey;
     if (startKey === undefined) break;
   }
+  return found;
+}
+
+/**
+ * Paged Scan: follows LastEvaluatedKey until the table is read or at least `atLeast` items matched
+ * (whole pages are kept, so the result may hold more; callers slice). For small tables only.
+ */
+export async function scanUpTo(
+  client: DynamoDBDocumentClient,
+  input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
+  atLeast: number,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await asDependency('dynamodb', () => client.send(new ScanCommand({ ...input, ExclusiveStartKey: startKey })));
+    found.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined && found.length < atLeast);
   return found;
 }
