@@ -1,17 +1,17 @@
 /**
  * POST /v1/risk-score over loopback HTTP through the local API gateway, with the real Redis feature
- * store, at a steady request rate from autocannon in a separate process; then the same server and
- * load with a handler that returns a constant, the floor of the HTTP path itself.
+ * store, at a constant arrival rate from an open-loop load generator in a separate process
+ * (`loadgen.mjs`); then the same server and load with a handler that returns a constant, the floor of
+ * the HTTP path itself.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { makeRiskScoreHandler } from '../../functions/risk-score/handler';
 import { MemoryIdempotencyStore } from '../../shared/adapters/memory/idempotency';
-import { MemoryDecisionLog, StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { dropPrefix } from '../../shared/adapters/redis/admin';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { makeRiskScorer } from '../../shared/app/riskScore';
@@ -19,7 +19,8 @@ import { defaultThresholds } from '../../shared/config';
 import { startHttpGateway, type HttpHandler } from '../../shared/local/httpGateway';
 
 const run = promisify(execFile);
-const AUTOCANNON = join(dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
+// npm runs the benchmark from the package root; `scripts/bundled.mjs` runs the bundle from a cache folder.
+const LOADGEN = resolve('scripts/bench/loadgen.mjs');
 
 interface LoadResult {
   rps: number;
@@ -29,15 +30,10 @@ interface LoadResult {
   non2xx: number;
 }
 
-/** Runs autocannon in its own process at a fixed overall rate. */
+/** Runs the open-loop generator in its own process at a fixed overall rate. */
 async function load(url: string, body: string, rate: number, seconds: number): Promise<LoadResult> {
-  const { stdout } = await run(
-    process.execPath,
-    [AUTOCANNON, '--json', '-R', String(rate), '-c', '32', '-d', String(seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, `${url}/v1/risk-score`],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
-  const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number };
-  return { rps: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  const { stdout } = await run(process.execPath, [LOADGEN, `${url}/v1/risk-score`, String(rate), String(seconds), body], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
 
 const CANDIDATE = JSON.stringify({
@@ -52,28 +48,68 @@ const CANDIDATE = JSON.stringify({
   shipping: { addressId: 'addr-b-42', country: 'CN', fee: 1_000 },
 });
 
-async function measure(handler: HttpHandler, rate: number, seconds: number): Promise<LoadResult> {
-  const gateway = await startHttpGateway({ routes: [{ routeKey: 'POST /v1/risk-score', functionId: 'risk-score' }], handlers: { 'risk-score': handler } });
+/** Starts the server under test in its own process (as Lambda runs a function: its own heap, default flags). */
+async function startServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [resolve('scripts/bundled.mjs'), resolve('scripts/bench/riskScoreServer.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) done((JSON.parse(line) as { url: string }).url);
+    });
+    void exited.then((code) => fail(new Error(`risk-score bench server exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function measure(args: string[], rate: number, seconds: number): Promise<LoadResult> {
+  const server = await startServer(args);
   try {
-    await load(gateway.url, CANDIDATE, Math.min(rate, 200), 2); // warm up the JIT and the connections
-    return await load(gateway.url, CANDIDATE, rate, seconds);
+    await load(server.url, CANDIDATE, Math.min(rate, 200), 2); // warm up the JIT and the connections
+    return await load(server.url, CANDIDATE, rate, seconds);
   } finally {
-    await gateway.close();
+    await server.stop();
   }
 }
 
+/** The server process: the risk-score handler on the real Redis store, or (`constant`) a handler returning a constant. */
+export async function serveRiskScore(mode: 'scored' | 'constant', redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, commandTimeout: 500 });
+  // The decision log in AWS is a DynamoDB write off this process's heap; here it is counted and let go.
+  let decisions = 0;
+  const handler: HttpHandler =
+    mode === 'scored'
+      ? makeRiskScoreHandler({
+          score: makeRiskScorer({
+            features: createRedisFeatureStore(redis, { prefix }),
+            config: new StaticConfigSource(defaultThresholds),
+            decisions: { append: async (d) => void (decisions += d.length) },
+          }),
+          idempotency: new MemoryIdempotencyStore(),
+          idempotencyTtlSeconds: 60,
+        })
+      : async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"score":0,"decision":"allow"}' });
+  const gateway = await startHttpGateway({ routes: [{ routeKey: 'POST /v1/risk-score', functionId: 'risk-score' }], handlers: { 'risk-score': handler } });
+  console.log(JSON.stringify({ url: gateway.url }));
+  await new Promise<void>((done) => process.once('SIGTERM', () => done()));
+  await gateway.close();
+  if (mode === 'scored') console.error(`bench: risk-score server recorded ${decisions} decisions`);
+  redis.disconnect();
+}
+
 export async function benchRiskScore(options: { redisUrl: string; rate: number; seconds: number }): Promise<Record<string, unknown>> {
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 0, commandTimeout: 500 });
   const prefix = `rlbench-${randomUUID()}`;
   try {
-    const handler = makeRiskScoreHandler({
-      score: makeRiskScorer({ features: createRedisFeatureStore(redis, { prefix }), config: new StaticConfigSource(defaultThresholds), decisions: new MemoryDecisionLog() }),
-      idempotency: new MemoryIdempotencyStore(),
-      idempotencyTtlSeconds: 60,
-    });
-    const scored = await measure(handler, options.rate, options.seconds);
-    const constant: HttpHandler = async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"score":0,"decision":"allow"}' });
-    const floor = await measure(constant, options.rate, options.seconds);
+    const scored = await measure(['scored', options.redisUrl, prefix], options.rate, options.seconds);
+    const floor = await measure(['constant', options.redisUrl, prefix], options.rate, options.seconds);
     return {
       targetRps: options.rate,
       seconds: options.seconds,
@@ -84,9 +120,10 @@ export async function benchRiskScore(options: { redisUrl: string; rate: number; 
       errors: scored.errors + scored.non2xx,
       floorP50Ms: floor.p50Ms,
       floorP99Ms: floor.p99Ms,
-      p99OverFloor: Number((scored.p99Ms / Math.max(floor.p99Ms, 1)).toFixed(2)),
+      p99OverFloor: Number((scored.p99Ms / Math.max(floor.p99Ms, 0.01)).toFixed(2)),
     };
   } finally {
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 0 });
     await dropPrefix(redis, prefix);
     redis.disconnect();
   }

@@ -4,6 +4,7 @@
  */
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { PriceHistograms, PriceObservation, SetAnswer, SetQuery, WindowedSets } from '../../ports';
+import { asDependency } from '../../errors';
 import { runPipeline } from './pipeline';
 
 // ARGV: record flag, the query's time, then the probes as one JSON array (one argument instead of
@@ -57,21 +58,30 @@ export class RedisWindowedSets implements WindowedSets {
 
   async run(queries: readonly SetQuery[]): Promise<SetAnswer[]> {
     if (queries.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const q of queries) {
-      const keys = q.probes.map((probe) => `${this.prefix}:ws:${probe.key}`);
-      const probes = q.probes.map((probe) => {
-        const ttlMs = probe.ttlMs ?? q.ttlMs;
-        const flags = `${probe.add ? 1 : 0}${probe.checkKnown ? 1 : 0}${probe.trim === false ? 0 : 1}`;
-        // Times as strings: Lua numbers must never be formatted back into a score.
-        return [probe.member, flags, String(ttlMs), String(q.atMs - ttlMs), probe.countSince.map(String)];
-      });
-      p.rlSetQuery(keys.length, ...keys, q.record ? '1' : '0', String(q.atMs), JSON.stringify(probes));
+    // One query (a checkout's risk score) goes as a plain command: a pipeline object costs more to
+    // build than the round trip it would share, and the latency path allocates least this way.
+    if (queries.length === 1) {
+      const probes = await asDependency('redis', () => this.redis.rlSetQuery(...this.args(queries[0]!)));
+      return [answer(probes)];
     }
-    const results = await runPipeline<number[][]>(p);
-    return results.map((probes) => ({ probes: probes.map(([known, ...counts]) => ({ known: known === 1, counts })) }));
+    const p = this.redis.pipeline();
+    for (const q of queries) p.rlSetQuery(...this.args(q));
+    return (await runPipeline<number[][]>(p)).map(answer);
+  }
+
+  private args(q: SetQuery): [number, ...string[]] {
+    const keys = q.probes.map((probe) => `${this.prefix}:ws:${probe.key}`);
+    const probes = q.probes.map((probe) => {
+      const ttlMs = probe.ttlMs ?? q.ttlMs;
+      const flags = `${probe.add ? 1 : 0}${probe.checkKnown ? 1 : 0}${probe.trim === false ? 0 : 1}`;
+      // Times as strings: Lua numbers must never be formatted back into a score.
+      return [probe.member, flags, String(ttlMs), String(q.atMs - ttlMs), probe.countSince.map(String)];
+    });
+    return [keys.length, ...keys, q.record ? '1' : '0', String(q.atMs), JSON.stringify(probes)];
   }
 }
+
+const answer = (probes: number[][]): SetAnswer => ({ probes: probes.map(([known, ...counts]) => ({ known: known === 1, counts })) });
 
 export class RedisPriceHistograms implements PriceHistograms {
   constructor(
