@@ -12,7 +12,7 @@ import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
 import { createMemoryFeatureStore } from '../adapters/memory/featureStore';
-import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../adapters/memory/sinks';
+import { StreamingDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../adapters/memory/sinks';
 import { MemoryWarningStore } from '../adapters/memory/warnings';
 import type { Thresholds } from '../domain/config/thresholds';
 import type { DecisionKind, Violation } from '../domain/records';
@@ -125,18 +125,39 @@ function toKinesisEvent(lines: readonly InputLine[], source: string): KinesisStr
   };
 }
 
+/**
+ * Appends JSON lines to a file in large writes, and lets the caller wait while the disk catches up.
+ * Without that the replay (all memory adapters, no I/O to yield on) would hold every output line in
+ * the stream's buffer until the end.
+ */
 class JsonlWriter {
   private readonly stream: WriteStream;
+  private pending = '';
   count = 0;
   constructor(path: string) {
     this.stream = createWriteStream(path);
   }
   write(record: unknown): void {
     this.count++;
-    this.stream.write(JSON.stringify(record) + '\n');
+    this.pending += JSON.stringify(record) + '\n';
+    if (this.pending.length >= 1 << 16) this.flush();
+  }
+  /** Resolves once the file has caught up, when more than a few megabytes are waiting for it. */
+  async drained(): Promise<void> {
+    if (this.stream.writableLength < 1 << 22) return;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.once('drain', resolve);
+      this.stream.once('error', reject);
+    });
   }
   async close(): Promise<void> {
+    this.flush();
     await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.stream.write(this.pending);
+    this.pending = '';
   }
 }
 
@@ -223,7 +244,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   const violationCounts: Record<string, number> = {};
   const labels = new Map<string, boolean>();
   const confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  const decisions = new MemoryDecisionLog((d) => {
+  const decisions = new StreamingDecisionLog((d) => {
     decisionCounts[d.decision]++;
     files.decisions.write({
       eventId: d.eventId,
@@ -307,6 +328,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       files.rejected.write({ line: Number(failure.itemIdentifier), reason: 'processing error (see logs)' });
     }
     i = j;
+    for (const file of Object.values(files)) await file.drained();
     const now = performance.now();
     if (options.onProgress && now - lastProgress >= (options.progressEveryMs ?? 1000)) {
       lastProgress = now;

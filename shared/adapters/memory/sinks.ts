@@ -32,6 +32,23 @@ export class MemoryDecisionLog implements DecisionLog {
   }
 }
 
+/**
+ * A decision log that hands each new decision on (to a file, a counter) and keeps only the ids it has
+ * seen, so that appending again changes nothing: the replay's, where history is too long to hold.
+ */
+export class StreamingDecisionLog implements DecisionLog {
+  private readonly seen = new Set<string>();
+  constructor(private readonly onNew: (d: Decision) => void) {}
+
+  async append(decisions: readonly Decision[]): Promise<void> {
+    for (const d of decisions) {
+      if (this.seen.has(d.eventId)) continue;
+      this.seen.add(d.eventId);
+      this.onNew(d);
+    }
+  }
+}
+
 export class MemoryQuarantine implements Quarantine {
   readonly records: QuarantinedRecord[] = [];
   constructor(private readonly onNew?: (r: QuarantinedRecord) => void) {}

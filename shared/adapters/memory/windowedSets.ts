@@ -1,42 +1,91 @@
 /** In-memory WindowedSets and PriceHistograms, the twins of the Redis ones (same contract suite). */
 import type { PriceHistograms, PriceObservation, SetAnswer, SetQuery, WindowedSets } from '../../ports';
-import { lowerBound } from './sortedArray';
 
-interface Entry {
-  member: string;
-  score: number;
-}
+/**
+ * A set of members, each with its latest time, in time order. Kept compact because the replay holds
+ * millions of them (every payment is in about ten): two parallel arrays sorted by time (times as
+ * unboxed doubles), and a member index only once the set is big enough for a linear scan to cost
+ * more than the index does. Most sets (one buyer's payments, one device's buyers) hold a few members.
+ */
+const INDEX_FROM = 16;
 
 class ScoredSet {
-  readonly scores = new Map<string, number>();
-  /** Sorted by score. */
-  readonly sorted: Entry[] = [];
+  private members: string[] = [];
+  private times: number[] = [];
+  /** member -> time, built once the set holds INDEX_FROM members. */
+  private index: Map<string, number> | undefined;
 
-  addLatest(member: string, score: number): void {
-    const old = this.scores.get(member);
+  get size(): number {
+    return this.members.length;
+  }
+
+  timeOf(member: string): number | undefined {
+    if (this.index) return this.index.get(member);
+    for (let i = this.members.length - 1; i >= 0; i--) if (this.members[i] === member) return this.times[i];
+    return undefined;
+  }
+
+  addLatest(member: string, time: number): void {
+    const old = this.timeOf(member);
     if (old !== undefined) {
-      if (old >= score) return;
-      const from = lowerBound(this.sorted, old, (e) => e.score);
-      for (let i = from; i < this.sorted.length && this.sorted[i]!.score === old; i++) {
-        if (this.sorted[i]!.member === member) {
-          this.sorted.splice(i, 1);
+      if (old >= time) return;
+      for (let i = this.firstAtOrAfter(old); i < this.members.length && this.times[i] === old; i++) {
+        if (this.members[i] === member) {
+          this.members.splice(i, 1);
+          this.times.splice(i, 1);
           break;
         }
       }
     }
-    this.scores.set(member, score);
-    const at = lowerBound(this.sorted, score, (e) => e.score);
-    this.sorted.splice(at, 0, { member, score });
+    this.index?.set(member, time);
+    const n = this.times.length;
+    // Events mostly arrive in time order: appending is the common case.
+    if (n === 0 || this.times[n - 1]! <= time) {
+      this.members.push(member);
+      this.times.push(time);
+    } else {
+      const at = this.firstAfter(time);
+      this.members.splice(at, 0, member);
+      this.times.splice(at, 0, time);
+    }
+    if (!this.index && this.members.length >= INDEX_FROM) {
+      this.index = new Map();
+      for (let i = 0; i < this.members.length; i++) this.index.set(this.members[i]!, this.times[i]!);
+    }
   }
 
-  trimBefore(minScore: number): void {
-    const cut = lowerBound(this.sorted, minScore, (e) => e.score);
+  trimBefore(minTime: number): void {
+    const cut = this.firstAtOrAfter(minTime);
     if (cut === 0) return;
-    for (const e of this.sorted.splice(0, cut)) this.scores.delete(e.member);
+    const dropped = this.members.splice(0, cut);
+    this.times.splice(0, cut);
+    if (this.index) for (const m of dropped) this.index.delete(m);
   }
 
-  countSince(minScore: number): number {
-    return this.sorted.length - lowerBound(this.sorted, minScore, (e) => e.score);
+  countSince(minTime: number): number {
+    return this.times.length - this.firstAtOrAfter(minTime);
+  }
+
+  private firstAtOrAfter(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.times[mid]! < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private firstAfter(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.times[mid]! <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 
@@ -47,14 +96,17 @@ export class MemoryWindowedSets implements WindowedSets {
     return queries.map((q) => ({
       probes: q.probes.map((p) => {
         let set = this.sets.get(p.key);
-        const known = p.checkKnown === true && (set?.scores.has(p.member) ?? false);
+        const known = p.checkKnown === true && set !== undefined && set.timeOf(p.member) !== undefined;
         if (q.record && p.add) {
           if (!set) {
             set = new ScoredSet();
             this.sets.set(p.key, set);
           }
           set.addLatest(p.member, q.atMs);
-          if (p.trim !== false) set.trimBefore(q.atMs - (p.ttlMs ?? q.ttlMs));
+          if (p.trim !== false) {
+            set.trimBefore(q.atMs - (p.ttlMs ?? q.ttlMs));
+            if (set.size === 0) this.sets.delete(p.key); // as Redis drops an emptied key
+          }
         }
         return { known, counts: p.countSince.map((since) => set?.countSince(since) ?? 0) };
       }),
