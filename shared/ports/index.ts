@@ -147,7 +147,7 @@ export interface PriceHistograms {
   /** Records observations; one round trip. */
   add(observations: readonly PriceObservation[]): Promise<void>;
   /** Reads histograms (unit price -> units); one round trip. Missing keys read as empty. */
-  read(keys: readonly string[]): Promise<Map<number, number>[]>;
+  read(keys: readonly string[]): Promise<ReadonlyMap<number, number>[]>;
 }
 
 export interface FeatureStore {

@@ -114,6 +114,8 @@ export class MemoryWindowedSets implements WindowedSets {
   }
 }
 
+const EMPTY_HISTOGRAM: ReadonlyMap<number, number> = new Map();
+
 export class MemoryPriceHistograms implements PriceHistograms {
   private readonly histograms = new Map<string, Map<number, number>>();
   private readonly seen = new Map<string, Set<string>>();
@@ -130,7 +132,8 @@ export class MemoryPriceHistograms implements PriceHistograms {
     }
   }
 
-  async read(keys: readonly string[]): Promise<Map<number, number>[]> {
-    return keys.map((k) => new Map(this.histograms.get(k) ?? []));
+  async read(keys: readonly string[]): Promise<ReadonlyMap<number, number>[]> {
+    // Read-only views (no copy): the reader folds them into a median at once.
+    return keys.map((k) => this.histograms.get(k) ?? EMPTY_HISTOGRAM);
   }
 }

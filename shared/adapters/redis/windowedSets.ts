@@ -99,7 +99,7 @@ export class RedisPriceHistograms implements PriceHistograms {
     await runPipeline(p);
   }
 
-  async read(keys: readonly string[]): Promise<Map<number, number>[]> {
+  async read(keys: readonly string[]): Promise<ReadonlyMap<number, number>[]> {
     if (keys.length === 0) return [];
     const p = this.redis.pipeline();
     for (const k of keys) p.hgetall(`${this.prefix}:ph:${k}`);

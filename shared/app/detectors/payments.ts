@@ -38,12 +38,13 @@ export function outcomeOf(event: Pick<OrderEvent, 'type' | 'payment'>): PaymentO
 }
 
 function entityIds(e: OrderEvent): Partial<Record<VelocityEntity, string>> {
+  // Empty ids count as absent, as they always have.
   return {
     buyer: e.buyer.id,
-    ...(e.payment?.instrumentId ? { instrument: e.payment.instrumentId } : {}),
-    ...(e.device?.id ? { device: e.device.id } : {}),
-    ...(e.device?.ip ? { ip: e.device.ip } : {}),
-    ...(e.shipping?.addressId ? { address: e.shipping.addressId } : {}),
+    instrument: e.payment?.instrumentId || undefined,
+    device: e.device?.id || undefined,
+    ip: e.device?.ip || undefined,
+    address: e.shipping?.addressId || undefined,
   };
 }
 
@@ -65,55 +66,61 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
   const since = allCounts ? WINDOWS.map((w) => atMs - w) : [];
   const trim = sampledTrim(event.eventId);
   const probes: SetProbe[] = [];
-  const index: Record<string, number> = {};
-  const probe = (name: string, p: SetProbe) => {
+  // Where each probe's answer is (-1: not asked), in plain fields: this runs for every payment.
+  const slot = { authorized: {} as Partial<Record<VelocityEntity, number>>, declined: {} as Partial<Record<VelocityEntity, number>> };
+  const probe = (p: SetProbe): number => {
     // A probe that adds nothing, counts nothing and asks nothing would only cost the store a lookup.
-    if (!(p.add && recording) && p.countSince.length === 0 && !p.checkKnown) return;
-    index[name] = probes.length;
+    if (!(p.add && recording) && p.countSince.length === 0 && !p.checkKnown) return -1;
     probes.push(p);
+    return probes.length - 1;
   };
   for (const entity of VELOCITY_ENTITIES) {
     const id = ids[entity];
     if (id === undefined) continue;
     for (const o of ['authorized', 'declined'] as const) {
-      probe(`${entity}:${o}`, { key: `pay:${entity}:${id}:${o}`, member: event.eventId, add: recording && outcome === o, countSince: since, trim });
+      const at = probe({ key: `pay:${entity}:${id}:${o}`, member: event.eventId, add: recording && outcome === o, countSince: since, trim });
+      if (at >= 0) slot[o][entity] = at;
     }
   }
   const small = recording && outcome === 'declined' && event.amount <= rules.cardTesting.smallAmount;
-  for (const entity of ['instrument', 'device'] as const) {
+  const hour = [atMs - HOUR];
+  const smallAt = (entity: 'instrument' | 'device') => {
     const id = ids[entity];
-    if (id !== undefined) probe(`${entity}:small`, { key: `pay:${entity}:${id}:declined_small`, member: event.eventId, add: small, countSince: [atMs - HOUR], trim });
-  }
+    return id === undefined ? -1 : probe({ key: `pay:${entity}:${id}:declined_small`, member: event.eventId, add: small, countSince: hour, trim });
+  };
+  const smallInstrument = smallAt('instrument');
+  const smallDevice = smallAt('device');
   const week = [atMs - WINDOWS[2]];
-  if (ids.device) probe('device:buyers', { key: `pay:device:${ids.device}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim });
-  if (ids.instrument) {
-    probe('instrument:buyers', { key: `pay:instrument:${ids.instrument}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim });
-  }
+  const buyersPerDevice = ids.device ? probe({ key: `pay:device:${ids.device}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim }) : -1;
+  const buyersPerInstrument = ids.instrument
+    ? probe({ key: `pay:instrument:${ids.instrument}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim })
+    : -1;
   // Familiarity: learnt from authorizations only. countSince [-inf] tells whether the account has any history.
   const familiar = recording && outcome === 'authorized';
   const ever = [Number.NEGATIVE_INFINITY];
   const buyer = event.buyer.id;
-  const familiarProbe = (name: string, member: string | undefined) => {
-    if (member !== undefined) {
-      probe(`known:${name}`, { key: `pay:buyer:${buyer}:${name}`, member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS, checkKnown: true, trim });
-    }
+  const familiarProbe = (name: string, member: string | undefined) =>
+    member === undefined ? -1 : probe({ key: `pay:buyer:${buyer}:${name}`, member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS, checkKnown: true, trim });
+  const known = {
+    device: familiarProbe('devices', ids.device),
+    instrument: familiarProbe('instruments', ids.instrument),
+    address: familiarProbe('addresses', ids.address),
+    ipCountry: familiarProbe('ipCountries', event.device?.ipCountry),
   };
-  familiarProbe('devices', ids.device);
-  familiarProbe('instruments', ids.instrument);
-  familiarProbe('addresses', ids.address);
-  familiarProbe('ipCountries', event.device?.ipCountry);
 
   const query: SetQuery = { atMs, record: recording, probes, ttlMs: COUNT_TTL_MS };
   const read = (answer: SetAnswer): Velocity => {
-    const at = (name: string) => (index[name] === undefined ? undefined : answer.probes[index[name]!]);
+    const at = (n: number | undefined) => (n === undefined || n < 0 ? undefined : answer.probes[n]);
     const counts: Velocity['counts'] = {};
-    for (const entity of VELOCITY_ENTITIES) {
-      const a = at(`${entity}:authorized`);
-      const d = at(`${entity}:declined`);
-      if (a && d && allCounts) counts[entity] = { authorized: a.counts, declined: d.counts };
+    if (allCounts) {
+      for (const entity of VELOCITY_ENTITIES) {
+        const a = at(slot.authorized[entity]);
+        const d = at(slot.declined[entity]);
+        if (a && d) counts[entity] = { authorized: a.counts, declined: d.counts };
+      }
     }
-    const isNew = (name: string): boolean | null => {
-      const p = at(`known:${name}`);
+    const isNew = (n: number): boolean | null => {
+      const p = at(n);
       if (!p) return null;
       const others = p.counts[0]! - (familiar && !p.known ? 1 : 0);
       return others > 0 ? !p.known : null; // no history: nothing to be new against
@@ -131,11 +138,11 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
         currency: event.currency,
         ...(outcome ? { outcome } : {}),
         accountAgeMs: Number.isFinite(created) ? atMs - created : null,
-        smallDeclines1h: { instrument: at('instrument:small')?.counts[0] ?? null, device: at('device:small')?.counts[0] ?? null },
-        buyersPerDevice7d: at('device:buyers')?.counts[0] ?? null,
-        buyersPerInstrument7d: at('instrument:buyers')?.counts[0] ?? null,
+        smallDeclines1h: { instrument: at(smallInstrument)?.counts[0] ?? null, device: at(smallDevice)?.counts[0] ?? null },
+        buyersPerDevice7d: at(buyersPerDevice)?.counts[0] ?? null,
+        buyersPerInstrument7d: at(buyersPerInstrument)?.counts[0] ?? null,
         countries: [...countries].sort(),
-        newToAccount: { device: isNew('devices'), instrument: isNew('instruments'), address: isNew('addresses'), ipCountry: isNew('ipCountries') },
+        newToAccount: { device: isNew(known.device), instrument: isNew(known.instrument), address: isNew(known.address), ipCountry: isNew(known.ipCountry) },
       },
     };
   };

@@ -31,6 +31,7 @@ import { addSignals, emptyResult, type DetectorResult, type OrderDetector, type 
 
 const HISTOGRAM_TTL_MS = 60 * 86_400_000;
 const CACHE_LIMIT = 50_000;
+const NO_BASELINE = Object.freeze({ median: null, samples: 0 });
 
 export interface GougedLine {
   line: PricedLine;
@@ -53,7 +54,7 @@ interface BaselineSpec {
 
 interface LinePlan {
   line: PricedLine;
-  days: number[];
+  days: readonly number[];
   emergencyId?: string;
   sku: BaselineSpec;
   category: BaselineSpec;
@@ -80,9 +81,12 @@ class BaselineReader {
   constructor(private readonly prices: PriceHistograms) {}
 
   async medians(specs: readonly BaselineSpec[]): Promise<{ median: number | null; samples: number }[]> {
-    const id = (s: BaselineSpec) => `${s.prefix}:${s.days[0]}-${s.days[s.days.length - 1]}`;
+    const ids = specs.map((s) => (s.prefix === undefined ? undefined : `${s.prefix}:${s.days[0]}-${s.days[s.days.length - 1]}`));
     const missing = new Map<string, BaselineSpec>();
-    for (const s of specs) if (s.prefix !== undefined && !this.cache.has(id(s))) missing.set(id(s), s);
+    specs.forEach((s, n) => {
+      const id = ids[n];
+      if (id !== undefined && !this.cache.has(id)) missing.set(id, s);
+    });
     if (missing.size > 0) {
       const keysOf = (s: BaselineSpec) => s.days.map((d) => `${s.prefix}:${d}`);
       const flat = [...new Set([...missing.values()].flatMap(keysOf))];
@@ -93,7 +97,7 @@ class BaselineReader {
         this.cache.set(specId, weightedMedian(keysOf(s).map((k) => byKey.get(k)!)));
       }
     }
-    return specs.map((s) => (s.prefix === undefined ? { median: null, samples: 0 } : this.cache.get(id(s))!));
+    return ids.map((id) => (id === undefined ? NO_BASELINE : this.cache.get(id)!));
   }
 }
 

@@ -64,14 +64,24 @@ export function activeEmergency(category: string | undefined, region: string | u
 }
 
 /** The whole UTC days, oldest first, whose paid prices form the baseline at `atMs`. */
-export function baselineDays(atMs: number, rules: PriceGougingRules, emergency?: Emergency): number[] {
+export function baselineDays(atMs: number, rules: PriceGougingRules, emergency?: Emergency): readonly number[] {
   const anchor = emergency ? Math.min(atMs, Date.parse(emergency.startAt)) : atMs;
   const lastExcluded = dayOf(anchor - rules.excludeRecentHours * HOUR_MS);
-  return Array.from({ length: rules.baselineDays }, (_, n) => lastExcluded - rules.baselineDays + n);
+  // Every order of a day asks for the same window: it is built once per rules object and day.
+  let byDay = windows.get(rules);
+  if (!byDay) windows.set(rules, (byDay = new Map()));
+  let days = byDay.get(lastExcluded);
+  if (!days) {
+    days = Object.freeze(Array.from({ length: rules.baselineDays }, (_, n) => lastExcluded - rules.baselineDays + n));
+    byDay.set(lastExcluded, days);
+  }
+  return days;
 }
 
+const windows = new WeakMap<PriceGougingRules, Map<number, readonly number[]>>();
+
 /** Weighted median of unit prices over histograms (price -> units), and the units counted. */
-export function weightedMedian(histograms: readonly Map<number, number>[]): { median: number | null; samples: number } {
+export function weightedMedian(histograms: readonly ReadonlyMap<number, number>[]): { median: number | null; samples: number } {
   const merged = new Map<number, number>();
   for (const h of histograms) for (const [price, units] of h) merged.set(price, (merged.get(price) ?? 0) + units);
   const prices = [...merged].sort((a, b) => a[0] - b[0]);
