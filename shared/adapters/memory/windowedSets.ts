@@ -117,23 +117,21 @@ export class MemoryWindowedSets implements WindowedSets {
 const EMPTY_HISTOGRAM: ReadonlyMap<number, number> = new Map();
 
 export class MemoryPriceHistograms implements PriceHistograms {
-  private readonly histograms = new Map<string, Map<number, number>>();
-  private readonly seen = new Map<string, Set<string>>();
+  /** Per key: the histogram (unit price -> units) and the observation ids already counted in it. */
+  private readonly byKey = new Map<string, { histogram: Map<number, number>; seen: Set<string> }>();
 
   async add(observations: readonly PriceObservation[]): Promise<void> {
     for (const o of observations) {
-      const seen = this.seen.get(o.key) ?? new Set<string>();
-      this.seen.set(o.key, seen);
-      if (seen.has(o.observationId)) continue;
-      seen.add(o.observationId);
-      const h = this.histograms.get(o.key) ?? new Map<number, number>();
-      this.histograms.set(o.key, h);
-      h.set(o.unitPrice, (h.get(o.unitPrice) ?? 0) + o.units);
+      let entry = this.byKey.get(o.key);
+      if (!entry) this.byKey.set(o.key, (entry = { histogram: new Map(), seen: new Set() }));
+      if (entry.seen.has(o.observationId)) continue;
+      entry.seen.add(o.observationId);
+      entry.histogram.set(o.unitPrice, (entry.histogram.get(o.unitPrice) ?? 0) + o.units);
     }
   }
 
   async read(keys: readonly string[]): Promise<ReadonlyMap<number, number>[]> {
     // Read-only views (no copy): the reader folds them into a median at once.
-    return keys.map((k) => this.histograms.get(k) ?? EMPTY_HISTOGRAM);
+    return keys.map((k) => this.byKey.get(k)?.histogram ?? EMPTY_HISTOGRAM);
   }
 }
