@@ -247,7 +247,8 @@ interface FactsState {
   skuIds: string[];
   times: Partial<Record<OrderFactsUpdate['times'][number]['stage'], number>>;
   version: number;
-  links: Map<string, LinkedReview>;
+  /** Reviews linked to the order; created with the first one (most orders never get a review). */
+  links?: Map<string, LinkedReview>;
 }
 
 function factsOf(orderId: string, s: FactsState): OrderFacts | null {
@@ -274,7 +275,7 @@ export class MemoryOrderFacts implements OrderFactsFeatures {
 
   private state(orderId: string): FactsState {
     let s = this.orders.get(orderId);
-    if (!s) this.orders.set(orderId, (s = { merchantId: null, buyerId: null, buyerCreatedAtMs: null, skuIds: [], times: {}, version: 0, links: new Map() }));
+    if (!s) this.orders.set(orderId, (s = { merchantId: null, buyerId: null, buyerCreatedAtMs: null, skuIds: [], times: {}, version: 0 }));
     return s;
   }
 
@@ -302,7 +303,7 @@ export class MemoryOrderFacts implements OrderFactsFeatures {
           if (until !== undefined && until >= u.open.atMs) manipulatedSkuIds.push(skuId);
         }
       }
-      const linked = changed ? [...s.links.values()].map((l) => ({ ...l })).sort((a, b) => a.postedAtMs - b.postedAtMs || a.reviewId.localeCompare(b.reviewId)) : [];
+      const linked = changed && s.links ? [...s.links.values()].map((l) => ({ ...l })).sort((a, b) => a.postedAtMs - b.postedAtMs || a.reviewId.localeCompare(b.reviewId)) : [];
       return { changed, facts: factsOf(u.orderId, s)!, linked, manipulatedSkuIds };
     });
   }
@@ -310,7 +311,7 @@ export class MemoryOrderFacts implements OrderFactsFeatures {
   async link(reviews: readonly (LinkedReview & { orderId: string })[], _ttl: OrderFactsTtl): Promise<(OrderFacts | null)[]> {
     return reviews.map((r) => {
       const s = this.state(r.orderId);
-      s.links.set(r.reviewId, { ...r });
+      (s.links ??= new Map()).set(r.reviewId, { ...r });
       return factsOf(r.orderId, s);
     });
   }
