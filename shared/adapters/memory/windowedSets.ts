@@ -1,5 +1,6 @@
 /** In-memory WindowedSets and PriceHistograms, the twins of the Redis ones (same contract suite). */
 import type { PriceHistograms, PriceObservation, SetAnswer, SetQuery, WindowedSets } from '../../ports';
+import { lowerBound, upperBound } from './sortedArray';
 
 /**
  * A set of members, each with its latest time, in time order. Kept compact because the replay holds
@@ -67,27 +68,15 @@ class ScoredSet {
   }
 
   private firstAtOrAfter(time: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.times, time, byValue);
   }
 
   private firstAfter(time: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! <= time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(this.times, time, byValue);
   }
 }
+
+const byValue = (t: number) => t;
 
 export class MemoryWindowedSets implements WindowedSets {
   private readonly sets = new Map<string, ScoredSet>();
