@@ -82,14 +82,15 @@ async function measure(args: string[], rate: number, seconds: number): Promise<L
 
 /** The server process: the risk-score handler on the real Redis store, or (`constant`) a handler returning a constant. */
 export async function serveRiskScore(mode: 'scored' | 'constant', redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, commandTimeout: 500 });
+  // Only the scored server talks to Redis; the floor's handler needs nothing.
+  const redis = mode === 'scored' ? new Redis(redisUrl, { maxRetriesPerRequest: 0, commandTimeout: 500 }) : undefined;
   // The decision log in AWS is a DynamoDB write off this process's heap; here it is counted and let go.
   let decisions = 0;
   const handler: HttpHandler =
     mode === 'scored'
       ? makeRiskScoreHandler({
           score: makeRiskScorer({
-            features: createRedisFeatureStore(redis, { prefix }),
+            features: createRedisFeatureStore(redis!, { prefix }),
             config: new StaticConfigSource(defaultThresholds),
             decisions: { append: async (d) => void (decisions += d.length) },
           }),
@@ -102,7 +103,7 @@ export async function serveRiskScore(mode: 'scored' | 'constant', redisUrl: stri
   await new Promise<void>((done) => process.once('SIGTERM', () => done()));
   await gateway.close();
   if (mode === 'scored') console.error(`bench: risk-score server recorded ${decisions} decisions`);
-  redis.disconnect();
+  redis?.disconnect();
 }
 
 export async function benchRiskScore(options: { redisUrl: string; rate: number; seconds: number }): Promise<Record<string, unknown>> {

@@ -19,19 +19,6 @@ export class MemoryViolationLedger implements ViolationLedger {
   }
 }
 
-export class MemoryDecisionLog implements DecisionLog {
-  readonly byEventId = new Map<string, Decision>();
-  constructor(private readonly onNew?: (d: Decision) => void) {}
-
-  async append(decisions: readonly Decision[]): Promise<void> {
-    for (const d of decisions) {
-      if (this.byEventId.has(d.eventId)) continue;
-      this.byEventId.set(d.eventId, d);
-      this.onNew?.(d);
-    }
-  }
-}
-
 /**
  * A decision log that hands each new decision on (to a file, a counter) and keeps only the ids it has
  * seen, so that appending again changes nothing: the replay's, where history is too long to hold.
@@ -46,6 +33,17 @@ export class StreamingDecisionLog implements DecisionLog {
       this.seen.add(d.eventId);
       this.onNew(d);
     }
+  }
+}
+
+/** Keeps every decision by eventId (tests, the embedded runtime). */
+export class MemoryDecisionLog extends StreamingDecisionLog {
+  readonly byEventId = new Map<string, Decision>();
+  constructor(onNew?: (d: Decision) => void) {
+    super((d) => {
+      this.byEventId.set(d.eventId, d);
+      onNew?.(d);
+    });
   }
 }
 
