@@ -11,8 +11,8 @@
 import { Redis, type ClientContext, type RedisOptions, type Result } from 'ioredis';
 import type { BrushingWindow, ShopOrder } from '../../domain/brushing/windows';
 import { asDependency } from '../../errors';
-import { runPipeline } from './pipeline';
-import { defineWindowedCommands, RedisPriceHistograms, RedisWindowedSets } from './windowedSets';
+import { BatchedScript } from './batchedScript';
+import { RedisPriceHistograms, RedisWindowedSets } from './windowedSets';
 import { defineReviewCommands, RedisOrderFacts, RedisReviewTrust, RedisReviewWindows } from './reviews';
 import type {
   BrushingFeatures,
@@ -37,6 +37,8 @@ export interface RedisFeatureStoreOptions {
   retentionMs?: number;
   /** How long a processed eventId is remembered (must exceed the stream's retention). */
   processedTtlMs?: number;
+  /** Processing-time clock: which day's set a processed eventId goes to. */
+  now?: () => number;
 }
 
 const UPSERT_ORDER = `
@@ -52,10 +54,10 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3] .. '\\31' .. buyer)
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1] .. '\\31' .. buyer)
 redis.call('INCR', KEYS[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
-redis.call('PEXPIRE', KEYS[4], ARGV[4])
+expire(KEYS[1], ARGV[4])
+expire(KEYS[2], ARGV[4])
+expire(KEYS[3], ARGV[4])
+expire(KEYS[4], ARGV[4])
 return {1, previous}
 `;
 
@@ -81,16 +83,37 @@ for i = 6, #ARGV, 4 do
 end
 if #ARGV >= 6 then
   redis.call('SADD', KEYS[3], ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  expire(KEYS[1], ARGV[5])
 end
 return {1, added}
 `;
 
+const ZRANGE_BYSCORE = `return redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE')`;
+
+// Processed eventIds, one set per UTC day of processing: a batch checks the days a redelivery can
+// come from (SMISMEMBER per day) and adds its ids to today's set, instead of a key per event.
+const PROCESSED_CHECK = `
+local hits = {}
+for i = 1, #ARGV do hits[i] = 0 end
+for _, key in ipairs(KEYS) do
+  for from = 1, #ARGV, 1000 do
+    local found = redis.call('SMISMEMBER', key, unpack(ARGV, from, math.min(from + 999, #ARGV)))
+    for i = 1, #found do if found[i] == 1 then hits[from + i - 1] = 1 end end
+  end
+end
+return hits
+`;
+
+const PROCESSED_MARK = `
+for from = 2, #ARGV, 1000 do redis.call('SADD', KEYS[1], unpack(ARGV, from, math.min(from + 999, #ARGV))) end
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 1
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    rlUpsertOrder(k1: string, k2: string, k3: string, k4: string, orderId: string, buyerId: string, atMs: string, ttlMs: string): Result<[number, string | null], Context>;
-    rlReadOrders(k1: string, k2: string, from: string, to: string): Result<[string, string[]], Context>;
-    rlReplaceWindows(k1: string, k2: string, k3: string, k4: string, ...args: string[]): Result<[number, string[]?], Context>;
+    rlProcessedCheck(numKeys: number, ...keysAndArgs: string[]): Result<number[], Context>;
+    rlProcessedMark(key: string, expireAtMs: string, ...ids: string[]): Result<number, Context>;
   }
 }
 
@@ -110,11 +133,21 @@ function parseWindow(member: string): BrushingWindow {
 }
 
 class RedisBrushingFeatures implements BrushingFeatures {
+  private readonly upsert: BatchedScript<[number, string | null]>;
+  private readonly read: BatchedScript<[string, string[]]>;
+  private readonly replace: BatchedScript<[number, string[]?]>;
+  private readonly range: BatchedScript<string[]>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly retentionMs: number,
-  ) {}
+  ) {
+    this.upsert = new BatchedScript(redis, 'rlUpsertOrders', UPSERT_ORDER);
+    this.read = new BatchedScript(redis, 'rlReadOrders', READ_ORDERS, 64);
+    this.replace = new BatchedScript(redis, 'rlReplaceWindows', REPLACE_WINDOWS, 64);
+    this.range = new BatchedScript(redis, 'rlZrangeByScore', ZRANGE_BYSCORE);
+  }
 
   private key(shopId: string, what: 'orders' | 'byId' | 'version' | 'windows'): string {
     return `${this.prefix}:{s:${shopId}}:${what}`;
@@ -127,29 +160,20 @@ class RedisBrushingFeatures implements BrushingFeatures {
   }
 
   async upsertOrders(upserts: readonly OrderUpsert[]): Promise<OrderUpsertResult[]> {
-    if (upserts.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const u of upserts) {
-      p.rlUpsertOrder(
-        this.key(u.shopId, 'byId'),
-        this.key(u.shopId, 'orders'),
-        this.key(u.shopId, 'version'),
-        this.key(u.shopId, 'windows'),
-        u.orderId,
-        u.buyerId,
-        String(u.atMs),
-        String(this.retentionMs),
-      );
-    }
-    const results = await runPipeline<[number, string | null]>(p);
+    const ttl = String(this.retentionMs);
+    const results = await this.upsert.run(
+      upserts.map((u) => ({
+        keys: [this.key(u.shopId, 'byId'), this.key(u.shopId, 'orders'), this.key(u.shopId, 'version'), this.key(u.shopId, 'windows')],
+        args: [u.orderId, u.buyerId, String(u.atMs), ttl],
+      })),
+    );
     return results.map(([changed, previous]) => ({ changed: changed === 1, previousAtMs: previous === null ? null : Number(previous) }));
   }
 
   async readOrders(queries: readonly OrdersQuery[]): Promise<ShopSnapshot[]> {
-    if (queries.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const q of queries) p.rlReadOrders(this.key(q.shopId, 'orders'), this.key(q.shopId, 'version'), score(q.fromMs), score(q.toMs));
-    const results = await runPipeline<[string, string[]]>(p);
+    const results = await this.read.run(
+      queries.map((q) => ({ keys: [this.key(q.shopId, 'orders'), this.key(q.shopId, 'version')], args: [score(q.fromMs), score(q.toMs)] })),
+    );
     return results.map(([version, flat]) => {
       const orders: ShopOrder[] = [];
       for (let i = 0; i < flat.length; i += 2) {
@@ -162,26 +186,22 @@ class RedisBrushingFeatures implements BrushingFeatures {
   }
 
   async replaceWindows(replaces: readonly WindowsReplace[]): Promise<WindowsReplaceResult[]> {
-    if (replaces.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const r of replaces) {
-      const args = [String(r.expectVersion), score(r.fromStartMs), score(r.toStartMs), r.shopId, String(this.retentionMs)];
-      for (const w of r.windows) {
-        args.push(String(w.startMs), windowMember(w), String(w.startMs + r.pendingDueAfterMs), [r.shopId, w.startMs, w.endMs].join(SEP));
-      }
-      p.rlReplaceWindows(this.key(r.shopId, 'windows'), this.key(r.shopId, 'version'), this.shopsKey, this.pendingKey, ...args);
-    }
-    const results = await runPipeline<[number, string[]?]>(p);
+    const results = await this.replace.run(
+      replaces.map((r) => {
+        const args = [String(r.expectVersion), score(r.fromStartMs), score(r.toStartMs), r.shopId, String(this.retentionMs)];
+        for (const w of r.windows) {
+          args.push(String(w.startMs), windowMember(w), String(w.startMs + r.pendingDueAfterMs), [r.shopId, w.startMs, w.endMs].join(SEP));
+        }
+        return { keys: [this.key(r.shopId, 'windows'), this.key(r.shopId, 'version'), this.shopsKey, this.pendingKey], args };
+      }),
+    );
     return results.map(([ok, added]) => (ok === 1 ? { ok: true, added: (added ?? []).map(parseWindow) } : { ok: false }));
   }
 
   async windows(queries: readonly WindowsQuery[]): Promise<BrushingWindow[][]> {
-    if (queries.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const q of queries) {
-      p.zrange(this.key(q.shopId, 'windows'), score(q.fromStartMs ?? -Infinity), score(q.toStartMs ?? Infinity), 'BYSCORE');
-    }
-    const results = await runPipeline<string[]>(p);
+    const results = await this.range.run(
+      queries.map((q) => ({ keys: [this.key(q.shopId, 'windows')], args: [score(q.fromStartMs ?? -Infinity), score(q.toStartMs ?? Infinity)] })),
+    );
     return results.map((members) => members.map(parseWindow).sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs));
   }
 
@@ -215,28 +235,35 @@ class RedisBrushingFeatures implements BrushingFeatures {
   }
 }
 
+const DAY_MS = 86_400_000;
+
 class RedisProcessedEvents implements ProcessedEvents {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly ttlMs: number,
+    private readonly now: () => number,
   ) {}
 
-  private key(eventId: string) {
-    return `${this.prefix}:evt:${eventId}`;
+  private key(day: number) {
+    return `${this.prefix}:evt:d:${day}`;
   }
 
   async unprocessed(eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const seen = await asDependency('redis', () => this.redis.mget(...eventIds.map((id) => this.key(id))));
-    return new Set(eventIds.filter((_, n) => seen[n] === null));
+    // Every day whose set can still hold an id processed within the TTL.
+    const today = Math.floor(this.now() / DAY_MS);
+    const keys: string[] = [];
+    for (let day = today - Math.ceil(this.ttlMs / DAY_MS); day <= today; day++) keys.push(this.key(day));
+    const hits = await asDependency('redis', () => this.redis.rlProcessedCheck(keys.length, ...keys, ...eventIds));
+    return new Set(eventIds.filter((_, n) => hits[n] === 0));
   }
 
   async markProcessed(eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    const p = this.redis.pipeline();
-    for (const id of eventIds) p.set(this.key(id), '1', 'PX', this.ttlMs);
-    await runPipeline(p);
+    const day = Math.floor(this.now() / DAY_MS);
+    const expireAt = String((day + 1) * DAY_MS + this.ttlMs);
+    await asDependency('redis', () => this.redis.rlProcessedMark(this.key(day), expireAt, ...eventIds));
   }
 }
 
@@ -251,15 +278,13 @@ export const LAMBDA_REDIS_OPTIONS: RedisOptions = {
 export function createRedisFeatureStore(connection: Redis | string, options: RedisFeatureStoreOptions = {}): FeatureStore {
   const redis = typeof connection === 'string' ? new Redis(connection, LAMBDA_REDIS_OPTIONS) : connection;
   const prefix = options.prefix ?? 'rl';
-  redis.defineCommand('rlUpsertOrder', { numberOfKeys: 4, lua: UPSERT_ORDER });
-  redis.defineCommand('rlReadOrders', { numberOfKeys: 2, lua: READ_ORDERS });
-  redis.defineCommand('rlReplaceWindows', { numberOfKeys: 4, lua: REPLACE_WINDOWS });
-  defineWindowedCommands(redis);
+  redis.defineCommand('rlProcessedCheck', { lua: PROCESSED_CHECK });
+  redis.defineCommand('rlProcessedMark', { numberOfKeys: 1, lua: PROCESSED_MARK });
   defineReviewCommands(redis);
   return {
     name: 'redis',
     brushing: new RedisBrushingFeatures(redis, prefix, options.retentionMs ?? 30 * 24 * 3_600_000),
-    processed: new RedisProcessedEvents(redis, prefix, options.processedTtlMs ?? 8 * 24 * 3_600_000),
+    processed: new RedisProcessedEvents(redis, prefix, options.processedTtlMs ?? 8 * 24 * 3_600_000, options.now ?? Date.now),
     sets: new RedisWindowedSets(redis, prefix),
     prices: new RedisPriceHistograms(redis, prefix),
     orderFacts: new RedisOrderFacts(redis, prefix),

@@ -35,6 +35,7 @@ import type {
 import { mergeHours, parseHourField } from '../memory/reviews';
 import { sampledTrim } from '../../domain/sampledTrim';
 import { runPipeline } from './pipeline';
+import { BatchedScript } from './batchedScript';
 
 const SEP = '\u001f';
 const ENTRY_SEP = '\u001e';
@@ -82,13 +83,13 @@ for i = 1, nb do
     end
     redis.call('HINCRBY', dk, field, 1)
     entries[#entries + 1] = 'h\\31' .. dk .. '\\31' .. field
-    redis.call('PEXPIRE', dk, ARGV[9])
+    expire(dk, ARGV[9])
     if trim then
       redis.call('ZREMRANGEBYSCORE', sk, '-inf', '(' .. ARGV[24])
       redis.call('ZREMRANGEBYSCORE', vk, '-inf', '(' .. ARGV[24])
     end
-    redis.call('PEXPIRE', sk, ARGV[7])
-    redis.call('PEXPIRE', vk, ARGV[7])
+    expire(sk, ARGV[7])
+    expire(vk, ARGV[7])
   end
   newFlags[#newFlags + 1] = s and '1' or '0'
   local sc = redis.call('ZCOUNT', sk, ARGV[6], ARGV[23])
@@ -118,8 +119,8 @@ for i = 1, nr do
         redis.call('HDEL', ck, unpack(old))
       end
     end
-    redis.call('PEXPIRE', rk, ARGV[13])
-    redis.call('PEXPIRE', ck, ARGV[13])
+    expire(rk, ARGV[13])
+    expire(ck, ARGV[13])
   end
   local n = redis.call('ZCOUNT', rk, ARGV[12], ARGV[25])
   local members = {}
@@ -156,7 +157,7 @@ for i = 1, nl do
     if trim then redis.call('ZREMRANGEBYSCORE', lk, '-inf', '(' .. ARGV[15]) end
     -- The cap is the index's memory bound: enforced on every add.
     if redis.call('ZCARD', lk) > tonumber(ARGV[17]) then redis.call('ZREMRANGEBYRANK', lk, 0, -(tonumber(ARGV[17]) + 1)) end
-    redis.call('PEXPIRE', lk, ARGV[16])
+    expire(lk, ARGV[16])
     entries[#entries + 1] = 'z\\31' .. lk .. '\\31' .. self
   end
 end
@@ -169,7 +170,7 @@ for _, m in ipairs(order) do
 end
 if not already then
   redis.call('HSET', rec, 'k', table.concat(entries, '\\30'), 'f', table.concat(newFlags))
-  redis.call('PEXPIRE', rec, ARGV[19])
+  expire(rec, ARGV[19])
 end
 return {1, bursts, rings, near}
 `;
@@ -221,13 +222,13 @@ for i = 0, n - 1 do
   end
 end
 if changed then redis.call('HINCRBY', key, 'v', 1) end
-redis.call('PEXPIRE', key, ARGV[5])
+expire(key, ARGV[5])
 local manip = {}
 if ARGV[6] ~= '' then
   for i = 2, #KEYS, 2 do
     redis.call('ZADD', KEYS[i], ARGV[6], ARGV[9])
     if ARGV[11 + 2 * n] == '1' then redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[7]) end
-    redis.call('PEXPIRE', KEYS[i], ARGV[8])
+    expire(KEYS[i], ARGV[8])
     local u = redis.call('GET', KEYS[i + 1])
     if u and tonumber(u) >= tonumber(ARGV[6]) then manip[#manip + 1] = i / 2 end
   end
@@ -237,7 +238,7 @@ return {changed and 1 or 0, redis.call('HGETALL', key), manip}
 
 const FACTS_LINK = `
 redis.call('HSET', KEYS[1], 'l:' .. ARGV[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+expire(KEYS[1], ARGV[3])
 return redis.call('HGETALL', KEYS[1])
 `;
 
@@ -271,7 +272,7 @@ for i = 1, #flat, 2 do
 end
 local ts = string.format('%.4f', t)
 redis.call('HSET', key, 't', ts)
-redis.call('PEXPIRE', key, ARGV[1])
+expire(key, ARGV[1])
 return ts
 `;
 
@@ -280,22 +281,14 @@ type RawPost = [0] | [1, RawBurst[], [number, string[]][], (string | number)[]];
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    rlReviewPost(numKeys: number, ...keysAndArgs: string[]): Result<RawPost, Context>;
     rlReviewRemove(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
-    rlFactsRecord(numKeys: number, ...keysAndArgs: string[]): Result<[number, string[], number[]], Context>;
-    rlFactsLink(key: string, reviewId: string, link: string, ttlMs: string): Result<string[], Context>;
     rlFactsManipulated(manipKey: string, openKey: string, untilMs: string, sinceMs: string, limit: string, ttlMs: string): Result<string[], Context>;
-    rlTrustUpdate(numKeys: number, ...keysAndArgs: string[]): Result<string | null, Context>;
   }
 }
 
 export function defineReviewCommands(redis: Redis): void {
-  redis.defineCommand('rlReviewPost', { lua: REVIEW_POST });
   redis.defineCommand('rlReviewRemove', { lua: REVIEW_REMOVE });
-  redis.defineCommand('rlFactsRecord', { lua: FACTS_RECORD });
-  redis.defineCommand('rlFactsLink', { numberOfKeys: 1, lua: FACTS_LINK });
   redis.defineCommand('rlFactsManipulated', { numberOfKeys: 2, lua: FACTS_MANIPULATED });
-  redis.defineCommand('rlTrustUpdate', { lua: TRUST_UPDATE });
 }
 
 function pairs(flat: readonly string[]): Map<string, string> {
@@ -305,19 +298,21 @@ function pairs(flat: readonly string[]): Map<string, string> {
 }
 
 export class RedisReviewWindows implements ReviewWindows {
+  private readonly posts: BatchedScript<RawPost>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.posts = new BatchedScript(redis, 'rlReviewPosts', REVIEW_POST, 32);
+  }
 
   private key(...parts: string[]): string {
     return `${this.prefix}:rv:${parts.join(':')}`;
   }
 
   async post(posts: readonly ReviewPost[], params: ReviewWindowParams): Promise<ReviewPostAnswer[]> {
-    if (posts.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const r of posts) {
+    const calls = posts.map((r) => {
       const hour = Math.floor(r.atMs / HOUR_MS);
       const keys = [this.key('rec', r.reviewId)];
       const perBurst: string[] = [];
@@ -360,9 +355,9 @@ export class RedisReviewWindows implements ReviewWindows {
         sampledTrim(r.reviewId) ? '1' : '0',
         ...perBurst,
       ];
-      p.rlReviewPost(keys.length, ...keys, ...args);
-    }
-    const raw = await runPipeline<RawPost>(p);
+      return { keys, args };
+    });
+    const raw = await this.posts.run(calls);
     return raw.map((answer, n) => {
       if (answer[0] === 0) return { counted: false, bursts: [], rings: [], near: [] };
       const [, bursts, rings, near] = answer;
@@ -471,10 +466,18 @@ function factsFrom(orderId: string, fields: Map<string, string>): { facts: Order
 }
 
 export class RedisOrderFacts implements OrderFactsFeatures {
+  private readonly records: BatchedScript<[number, string[], number[]]>;
+  private readonly reads: BatchedScript<string[]>;
+  private readonly links: BatchedScript<string[]>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.records = new BatchedScript(redis, 'rlFactsRecords', FACTS_RECORD);
+    this.reads = new BatchedScript(redis, 'rlHgetalls', `return redis.call('HGETALL', KEYS[1])`);
+    this.links = new BatchedScript(redis, 'rlFactsLinks', FACTS_LINK);
+  }
 
   private facts(orderId: string) {
     return `${this.prefix}:of:${orderId}`;
@@ -487,9 +490,7 @@ export class RedisOrderFacts implements OrderFactsFeatures {
   }
 
   async record(updates: readonly OrderFactsUpdate[], ttl: OrderFactsTtl): Promise<OrderFactsResult[]> {
-    if (updates.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const u of updates) {
+    const calls = updates.map((u) => {
       const keys = [this.facts(u.orderId)];
       for (const sku of u.open?.skuIds ?? []) keys.push(this.open(sku), this.manipulated(sku));
       const args = [
@@ -506,9 +507,9 @@ export class RedisOrderFacts implements OrderFactsFeatures {
         ...u.times.flatMap((t) => [`t:${t.stage}`, String(t.atMs)]),
         sampledTrim(u.orderId) ? '1' : '0',
       ];
-      p.rlFactsRecord(keys.length, ...keys, ...args);
-    }
-    const raw = await runPipeline<[number, string[], number[]]>(p);
+      return { keys, args };
+    });
+    const raw = await this.records.run(calls);
     return raw.map(([changed, flat, manipulated], n) => {
       const u = updates[n]!;
       const { facts, linked } = factsFrom(u.orderId, pairs(flat));
@@ -517,19 +518,14 @@ export class RedisOrderFacts implements OrderFactsFeatures {
   }
 
   async link(reviews: readonly (LinkedReview & { orderId: string })[], ttl: OrderFactsTtl): Promise<(OrderFacts | null)[]> {
-    if (reviews.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const r of reviews) p.rlFactsLink(this.facts(r.orderId), r.reviewId, JSON.stringify(r), String(ttl.factsTtlMs));
-    const raw = await runPipeline<string[]>(p);
+    const ttlMs = String(ttl.factsTtlMs);
+    const raw = await this.links.run(reviews.map((r) => ({ keys: [this.facts(r.orderId)], args: [r.reviewId, JSON.stringify(r), ttlMs] })));
     return raw.map((flat, n) => factsFrom(reviews[n]!.orderId, pairs(flat)).facts);
   }
 
   async read(orderIds: readonly string[]): Promise<(OrderFacts | null)[]> {
-    if (orderIds.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const id of orderIds) p.hgetall(this.facts(id));
-    const raw = await runPipeline<Record<string, string>>(p);
-    return raw.map((h, n) => factsFrom(orderIds[n]!, new Map(Object.entries(h))).facts);
+    const raw = await this.reads.run(orderIds.map((id) => ({ keys: [this.facts(id)], args: [] })));
+    return raw.map((flat, n) => factsFrom(orderIds[n]!, pairs(flat)).facts);
   }
 
   async markManipulated(marks: readonly { skuId: string; untilMs: number; sinceMs: number }[], limit: number, ttlMs: number): Promise<OpenOrder[][]> {
@@ -549,24 +545,27 @@ export class RedisOrderFacts implements OrderFactsFeatures {
 }
 
 export class RedisReviewTrust implements ReviewTrust {
+  private readonly updates: BatchedScript<string | null>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.updates = new BatchedScript(redis, 'rlTrustUpdates', TRUST_UPDATE);
+  }
 
   private key(reviewId: string) {
     return `${this.prefix}:rv:t:${reviewId}`;
   }
 
   async update(updates: readonly TrustUpdate[], ttlMs: number): Promise<(number | null)[]> {
-    if (updates.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const u of updates) {
-      const args = [String(ttlMs), u.subject ? JSON.stringify(u.subject) : ''];
-      for (const f of u.factors) args.push(f.name, String(f.value), f.version === undefined ? '' : String(f.version), f.reason ?? '');
-      p.rlTrustUpdate(1, this.key(u.reviewId), ...args);
-    }
-    const raw = await runPipeline<string | null>(p);
+    const raw = await this.updates.run(
+      updates.map((u) => {
+        const args = [String(ttlMs), u.subject ? JSON.stringify(u.subject) : ''];
+        for (const f of u.factors) args.push(f.name, String(f.value), f.version === undefined ? '' : String(f.version), f.reason ?? '');
+        return { keys: [this.key(u.reviewId)], args };
+      }),
+    );
     return raw.map((t) => (t === null ? null : Number(t)));
   }
 

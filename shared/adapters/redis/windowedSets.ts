@@ -1,11 +1,10 @@
 /**
- * Redis WindowedSets and PriceHistograms: one Lua call per query, all queries of a batch in one
- * pipeline (one round trip). Numbers travel as strings computed in JS; Lua never formats a time.
+ * Redis WindowedSets and PriceHistograms: the queries of a batch run as one Lua script call per
+ * chunk (see BatchedScript), all in one round trip. Numbers travel as strings computed in JS; Lua never formats a time.
  */
-import type { ClientContext, Redis, Result } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { PriceHistograms, PriceObservation, SetAnswer, SetQuery, WindowedSets } from '../../ports';
-import { asDependency } from '../../errors';
-import { runPipeline } from './pipeline';
+import { BatchedScript, type ScriptCall } from './batchedScript';
 
 // ARGV: record flag, the query's time, then the probes as one JSON array (one argument instead of
 // a hundred: building and sending arguments is most of the client's cost per payment).
@@ -21,7 +20,7 @@ for i, key in ipairs(KEYS) do
   if ARGV[1] == '1' and string.sub(flags, 1, 1) == '1' then
     redis.call('ZADD', key, 'GT', ARGV[2], member)
     if string.sub(flags, 3, 3) == '1' then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. p[4]) end
-    redis.call('PEXPIRE', key, p[3])
+    expire(key, p[3])
   end
   local res = {known}
   local since = p[5]
@@ -33,43 +32,28 @@ return out
 
 const ADD_PRICE = `
 if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], ARGV[2], ARGV[3]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+expire(KEYS[1], ARGV[4])
+expire(KEYS[2], ARGV[4])
 return 1
 `;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    rlSetQuery(numKeys: number, ...keysAndArgs: string[]): Result<number[][], Context>;
-    rlAddPrice(histogram: string, seen: string, observationId: string, unitPrice: string, units: string, ttlMs: string): Result<number, Context>;
-  }
-}
-
-export function defineWindowedCommands(redis: Redis): void {
-  redis.defineCommand('rlSetQuery', { lua: SET_QUERY });
-  redis.defineCommand('rlAddPrice', { numberOfKeys: 2, lua: ADD_PRICE });
-}
+const HGETALL = `return redis.call('HGETALL', KEYS[1])`;
 
 export class RedisWindowedSets implements WindowedSets {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  private readonly query: BatchedScript<number[][]>;
 
-  async run(queries: readonly SetQuery[]): Promise<SetAnswer[]> {
-    if (queries.length === 0) return [];
-    // One query (a checkout's risk score) goes as a plain command: a pipeline object costs more to
-    // build than the round trip it would share, and the latency path allocates least this way.
-    if (queries.length === 1) {
-      const probes = await asDependency('redis', () => this.redis.rlSetQuery(...this.args(queries[0]!)));
-      return [answer(probes)];
-    }
-    const p = this.redis.pipeline();
-    for (const q of queries) p.rlSetQuery(...this.args(q));
-    return (await runPipeline<number[][]>(p)).map(answer);
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.query = new BatchedScript(redis, 'rlSetQueries', SET_QUERY, 64);
   }
 
-  private args(q: SetQuery): [number, ...string[]] {
+  async run(queries: readonly SetQuery[]): Promise<SetAnswer[]> {
+    return (await this.query.run(queries.map((q) => this.call(q)))).map(answer);
+  }
+
+  private call(q: SetQuery): ScriptCall {
     const keys = q.probes.map((probe) => `${this.prefix}:ws:${probe.key}`);
     const probes = q.probes.map((probe) => {
       const ttlMs = probe.ttlMs ?? q.ttlMs;
@@ -77,33 +61,39 @@ export class RedisWindowedSets implements WindowedSets {
       // Times as strings: Lua numbers must never be formatted back into a score.
       return [probe.member, flags, String(ttlMs), String(q.atMs - ttlMs), probe.countSince.map(String)];
     });
-    return [keys.length, ...keys, q.record ? '1' : '0', String(q.atMs), JSON.stringify(probes)];
+    return { keys, args: [q.record ? '1' : '0', String(q.atMs), JSON.stringify(probes)] };
   }
 }
 
 const answer = (probes: number[][]): SetAnswer => ({ probes: probes.map(([known, ...counts]) => ({ known: known === 1, counts })) });
 
 export class RedisPriceHistograms implements PriceHistograms {
+  private readonly adds: BatchedScript<number>;
+  private readonly reads: BatchedScript<string[]>;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.adds = new BatchedScript(redis, 'rlAddPrices', ADD_PRICE);
+    this.reads = new BatchedScript(redis, 'rlHgetalls', HGETALL);
+  }
 
   async add(observations: readonly PriceObservation[]): Promise<void> {
-    if (observations.length === 0) return;
-    const p = this.redis.pipeline();
-    for (const o of observations) {
-      const key = `${this.prefix}:ph:${o.key}`;
-      p.rlAddPrice(key, `${key}:seen`, o.observationId, String(o.unitPrice), String(o.units), String(o.ttlMs));
-    }
-    await runPipeline(p);
+    await this.adds.run(
+      observations.map((o) => {
+        const key = `${this.prefix}:ph:${o.key}`;
+        return { keys: [key, `${key}:seen`], args: [o.observationId, String(o.unitPrice), String(o.units), String(o.ttlMs)] };
+      }),
+    );
   }
 
   async read(keys: readonly string[]): Promise<ReadonlyMap<number, number>[]> {
-    if (keys.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const k of keys) p.hgetall(`${this.prefix}:ph:${k}`);
-    const results = await runPipeline<Record<string, string>>(p);
-    return results.map((h) => new Map(Object.entries(h).map(([price, units]) => [Number(price), Number(units)])));
+    const results = await this.reads.run(keys.map((k) => ({ keys: [`${this.prefix}:ph:${k}`], args: [] })));
+    return results.map((flat) => {
+      const histogram = new Map<number, number>();
+      for (let i = 0; i + 1 < flat.length; i += 2) histogram.set(Number(flat[i]), Number(flat[i + 1]));
+      return histogram;
+    });
   }
 }
