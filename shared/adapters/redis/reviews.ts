@@ -202,11 +202,21 @@ if cur then return 1 end
 return 0
 `;
 
+// One read (HGETALL) and at most one write (HSET) of the order's hash, whatever changed: the merge is
+// done in Lua on the table read, and the hash is answered from it.
 const FACTS_RECORD = `
 local key = KEYS[1]
-local changed = false
+local flat = redis.call('HGETALL', key)
+local h = {}
+for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+local writes = {}
+local function put(field, value)
+  h[field] = value
+  writes[#writes + 1] = field
+  writes[#writes + 1] = value
+end
 local function once(field, value)
-  if value ~= '' and redis.call('HSETNX', key, field, value) == 1 then changed = true end
+  if value ~= '' and not h[field] then put(field, value) end
 end
 once('b', ARGV[1])
 once('m', ARGV[2])
@@ -215,13 +225,14 @@ once('s', ARGV[4])
 local n = tonumber(ARGV[10])
 for i = 0, n - 1 do
   local field, ms = ARGV[11 + 2 * i], ARGV[12 + 2 * i]
-  local cur = redis.call('HGET', key, field)
-  if not cur or tonumber(ms) < tonumber(cur) then
-    redis.call('HSET', key, field, ms)
-    changed = true
-  end
+  local cur = h[field]
+  if not cur or tonumber(ms) < tonumber(cur) then put(field, ms) end
 end
-if changed then redis.call('HINCRBY', key, 'v', 1) end
+local changed = #writes > 0
+if changed then
+  put('v', string.format('%d', (tonumber(h['v']) or 0) + 1))
+  redis.call('HSET', key, unpack(writes))
+end
 expire(key, ARGV[5])
 local manip = {}
 if ARGV[6] ~= '' then
@@ -233,7 +244,12 @@ if ARGV[6] ~= '' then
     if u and tonumber(u) >= tonumber(ARGV[6]) then manip[#manip + 1] = i / 2 end
   end
 end
-return {changed and 1 or 0, redis.call('HGETALL', key), manip}
+local out = {}
+for field, value in pairs(h) do
+  out[#out + 1] = field
+  out[#out + 1] = value
+end
+return {changed and 1 or 0, out, manip}
 `;
 
 const FACTS_LINK = `
