@@ -327,6 +327,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     for (const failure of response?.batchItemFailures ?? []) {
       files.rejected.write({ line: Number(failure.itemIdentifier), reason: 'processing error (see logs)' });
     }
+    // A handled line's text is not needed again; letting it go keeps the heap (and every full GC's
+    // work) down to the state the replay has to keep.
+    for (let k = i; k < j; k++) lines[k]!.text = '';
     i = j;
     for (const file of Object.values(files)) await file.drained();
     const now = performance.now();

@@ -132,22 +132,29 @@ export class MemoryMerchantRegistry implements MerchantRegistry {
   }
 }
 
+/**
+ * A buyer's devices, instruments and addresses as small arrays, created with their first value: the
+ * replay keeps one entry per buyer, and most buyers have one of each (three Sets cost about 600 bytes).
+ */
 export class MemoryBuyerIdentityLinks implements BuyerIdentityLinks {
-  private readonly byBuyer = new Map<string, { device: Set<string>; instrument: Set<string>; address: Set<string> }>();
+  private readonly byBuyer = new Map<string, Record<BuyerIdentityObservation['kind'], string[] | undefined>>();
 
   async record(observations: readonly BuyerIdentityObservation[]): Promise<void> {
     for (const o of observations) {
-      const seen = this.byBuyer.get(o.buyerId) ?? { device: new Set<string>(), instrument: new Set<string>(), address: new Set<string>() };
-      this.byBuyer.set(o.buyerId, seen);
-      seen[o.kind].add(o.value);
+      let seen = this.byBuyer.get(o.buyerId);
+      if (!seen) this.byBuyer.set(o.buyerId, (seen = { device: undefined, instrument: undefined, address: undefined }));
+      const values = seen[o.kind];
+      if (!values) seen[o.kind] = [o.value];
+      else if (!values.includes(o.value)) values.push(o.value);
     }
   }
 
   async linksOf(buyerIds: readonly string[]): Promise<Map<string, BuyerIdentities>> {
     const out = new Map<string, BuyerIdentities>();
+    const sorted = (values: readonly string[] | undefined) => (values ? [...values].sort() : []);
     for (const id of buyerIds) {
       const seen = this.byBuyer.get(id);
-      if (seen !== undefined) out.set(id, { deviceIds: [...seen.device].sort(), instrumentIds: [...seen.instrument].sort(), addressIds: [...seen.address].sort() });
+      if (seen !== undefined) out.set(id, { deviceIds: sorted(seen.device), instrumentIds: sorted(seen.instrument), addressIds: sorted(seen.address) });
     }
     return out;
   }

@@ -11,10 +11,17 @@ import { lowerBound, upperBound } from './sortedArray';
 const INDEX_FROM = 16;
 
 class ScoredSet {
-  private members: string[] = [];
-  private times: number[] = [];
+  // Created holding its first member, as one-element arrays: an array grown by push from empty
+  // reserves 16 slots, and most sets never get a second member.
+  private members: string[];
+  private times: number[];
   /** member -> time, built once the set holds INDEX_FROM members. */
   private index: Map<string, number> | undefined;
+
+  constructor(member: string, time: number) {
+    this.members = [member];
+    this.times = [time];
+  }
 
   get size(): number {
     return this.members.length;
@@ -87,11 +94,8 @@ export class MemoryWindowedSets implements WindowedSets {
         let set = this.sets.get(p.key);
         const known = p.checkKnown === true && set !== undefined && set.timeOf(p.member) !== undefined;
         if (q.record && p.add) {
-          if (!set) {
-            set = new ScoredSet();
-            this.sets.set(p.key, set);
-          }
-          set.addLatest(p.member, q.atMs);
+          if (set) set.addLatest(p.member, q.atMs);
+          else this.sets.set(p.key, (set = new ScoredSet(p.member, q.atMs)));
           if (p.trim !== false) {
             set.trimBefore(q.atMs - (p.ttlMs ?? q.ttlMs));
             if (set.size === 0) this.sets.delete(p.key); // as Redis drops an emptied key
