@@ -200,7 +200,19 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
       subnetIds: this.vpc.selectSubnets(this.functionSubnets).subnetIds,
     });
 
+    // Every key carries a TTL, so the engine's default policy (volatile-lru) would evict live state
+    // under memory pressure: processed eventIds (duplicates would count again) and brushing history
+    // (verdicts would stop matching the batch answer), silently. With noeviction a full store refuses
+    // writes instead: the consumers fail their batches, Lambda retries, and the consumers' error and
+    // iterator-age alarms say so while the node type is raised.
+    const parameters = new elasticache.CfnParameterGroup(this, 'FeatureStoreParameters', {
+      cacheParameterGroupFamily: 'valkey8',
+      description: 'Riskline feature store: never evict (state must be exact or fail loudly)',
+      properties: { 'maxmemory-policy': 'noeviction' },
+    });
+
     const cache = new elasticache.CfnReplicationGroup(this, 'FeatureStore', {
+      cacheParameterGroupName: parameters.ref,
       replicationGroupDescription: 'Riskline feature store (brushing windows, processed event ids)',
       engine: 'valkey',
       engineVersion: '8.0',

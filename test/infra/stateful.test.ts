@@ -114,6 +114,14 @@ describe('feature store', () => {
     });
   });
 
+  it('never evicts: its parameter group sets maxmemory-policy noeviction', () => {
+    const groups = riskline.statefulTemplate.findResources('AWS::ElastiCache::ParameterGroup');
+    const [id, group] = Object.entries(groups)[0] ?? [];
+    expect(Object.keys(groups)).toHaveLength(1);
+    expect(group?.Properties).toMatchObject({ CacheParameterGroupFamily: 'valkey8', Properties: { 'maxmemory-policy': 'noeviction' } });
+    riskline.statefulTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheParameterGroupName: { Ref: id } });
+  });
+
   it('admits only the functions security group, on the feature store port', () => {
     const ingress = Object.values(riskline.statefulTemplate.findResources('AWS::EC2::SecurityGroupIngress'));
     const functionSecurityGroup = logicalIdOf(riskline.stateful.functionSecurityGroup);
