@@ -52,7 +52,7 @@ export function kinesisBatches(events: number, seed = 11): KinesisStreamEvent[] 
 export async function benchConsumer(options: { events: number; redisUrl?: string }): Promise<Record<string, unknown>> {
   const batches = kinesisBatches(options.events);
   const decodeOnlyEventsPerSecond = decodeOnlyRate(batches, 'order');
-  return withBenchFeatureStore(options.redisUrl, async (features) => {
+  return withBenchFeatureStore(options.redisUrl, async (features, redisCpu) => {
     const pipeline = createOrderPipeline({
       features,
       decisions: new MemoryDecisionLog(),
@@ -60,7 +60,7 @@ export async function benchConsumer(options: { events: number; redisUrl?: string
       config: new StaticConfigSource(defaultThresholds),
     });
     const handler = makeOrderStreamHandler({ pipeline, quarantine: new MemoryQuarantine() });
-    const timed = await timeHandler(batches, handler);
+    const timed = await timeHandler(batches, handler, redisCpu);
     return {
       events: batches.reduce((sum, b) => sum + b.Records.length, 0),
       batchSize: BATCH_SIZE,
@@ -68,6 +68,7 @@ export async function benchConsumer(options: { events: number; redisUrl?: string
       eventsPerSecond: timed.eventsPerSecond,
       decodeOnlyEventsPerSecond,
       failedRecords: timed.failedRecords,
+      cpuUsPerEvent: timed.cpuUsPerEvent,
     };
   });
 }

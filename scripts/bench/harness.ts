@@ -8,13 +8,24 @@ import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStor
 import { decodeEvent } from '../../shared/contracts/decode';
 import type { FeatureStore } from '../../shared/ports';
 
-/** The real Redis store under a throw-away prefix when `redisUrl` is given, else the memory store. */
-export async function withBenchFeatureStore<T>(redisUrl: string | undefined, run: (features: FeatureStore) => Promise<T>): Promise<T> {
+/** CPU seconds the Redis server has used so far (user + system, from INFO cpu). */
+export type RedisCpu = () => Promise<number>;
+
+/**
+ * The real Redis store under a throw-away prefix when `redisUrl` is given, else the memory store;
+ * with Redis, `redisCpu` reads the server's CPU time, so a benchmark can say where the time goes.
+ */
+export async function withBenchFeatureStore<T>(redisUrl: string | undefined, run: (features: FeatureStore, redisCpu?: RedisCpu) => Promise<T>): Promise<T> {
   if (!redisUrl) return run(createMemoryFeatureStore());
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const prefix = `rlbench-${randomUUID()}`;
+  const redisCpu: RedisCpu = async () => {
+    const info = await redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  };
   try {
-    return await run(createRedisFeatureStore(redis, { prefix }));
+    return await run(createRedisFeatureStore(redis, { prefix }), redisCpu);
   } finally {
     await dropPrefix(redis, prefix);
     redis.disconnect();
@@ -33,10 +44,25 @@ export function decodeOnlyRate(batches: readonly KinesisStreamEvent[], kind: 'or
 export async function timeHandler(
   batches: readonly KinesisStreamEvent[],
   handler: (event: KinesisStreamEvent, context: never) => Promise<KinesisStreamBatchResponse>,
-): Promise<{ eventsPerSecond: number; failedRecords: number }> {
+  redisCpu?: RedisCpu,
+): Promise<{ eventsPerSecond: number; failedRecords: number; cpuUsPerEvent: { node: number; redis?: number } }> {
   const total = batches.reduce((sum, b) => sum + b.Records.length, 0);
+  const redisBefore = await redisCpu?.();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let failedRecords = 0;
   for (const batch of batches) failedRecords += (await handler(batch, {} as never)).batchItemFailures.length;
-  return { eventsPerSecond: Math.round(total / ((performance.now() - started) / 1000)), failedRecords };
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisAfter = await redisCpu?.();
+  const perEvent = (us: number) => Math.round((10 * us) / total) / 10;
+  return {
+    eventsPerSecond: Math.round(total / seconds),
+    failedRecords,
+    // This process's CPU (all its threads, GC included) and the Redis server's, per event.
+    cpuUsPerEvent: {
+      node: perEvent(cpu.user + cpu.system),
+      ...(redisBefore === undefined || redisAfter === undefined ? {} : { redis: perEvent((redisAfter - redisBefore) * 1e6) }),
+    },
+  };
 }

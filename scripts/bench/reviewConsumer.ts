@@ -147,13 +147,13 @@ export async function benchReviewConsumer(options: { events: number; redisUrl?: 
   const { reviews, orders } = reviewTraffic(options.events);
   const batches = kinesisBatches(reviews);
   const decodeOnlyEventsPerSecond = decodeOnlyRate(batches, 'review');
-  return withBenchFeatureStore(options.redisUrl, async (features) => {
+  return withBenchFeatureStore(options.redisUrl, async (features, redisCpu) => {
     // The order stream's facts, recorded before the clock starts.
     for (let i = 0; i < orders.length; i += BATCH_SIZE) await features.orderFacts.record(orders.slice(i, i + BATCH_SIZE), orderFactsTtl(defaultThresholds));
     const violations = new MemoryViolationLedger();
     const pipeline = createReviewPipeline({ features, violations, config: new StaticConfigSource(defaultThresholds) });
     const handler = makeReviewStreamHandler({ process: pipeline, quarantine: new MemoryQuarantine() });
-    const timed = await timeHandler(batches, handler);
+    const timed = await timeHandler(batches, handler, redisCpu);
     return {
       events: reviews.length,
       batchSize: BATCH_SIZE,
@@ -161,6 +161,7 @@ export async function benchReviewConsumer(options: { events: number; redisUrl?: 
       eventsPerSecond: timed.eventsPerSecond,
       decodeOnlyEventsPerSecond,
       failedRecords: timed.failedRecords,
+      cpuUsPerEvent: timed.cpuUsPerEvent,
       fakeReviewViolations: violations.byId.size,
     };
   });
