@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import { createMemoryFeatureStore } from '../adapters/memory/featureStore';
 import { MemoryIdempotencyStore } from '../adapters/memory/idempotency';
+import { dropPrefix, evictionWarning } from '../adapters/redis/admin';
 import { createRedisFeatureStore } from '../adapters/redis/featureStore';
 import { RedisIdempotencyStore } from '../adapters/redis/idempotency';
 import type { FeatureStore, IdempotencyStore } from '../ports';
@@ -52,11 +53,12 @@ export async function chooseFeatureStore(options: ChooseOptions): Promise<Featur
   // Connected: from now on a dropped connection is retried (the consumers retry their batches meanwhile).
   redis.options.retryStrategy = (times) => Math.min(100 * times, 2_000);
   const store = createRedisFeatureStore(redis, { prefix: options.prefix });
+  const warning = await evictionWarning(redis);
   return {
     kind: 'redis',
     store,
     idempotency: new RedisIdempotencyStore(redis, options.prefix),
-    why: `feature store: Redis at ${redact(url)} (REDIS_URL is set; this run's keys live under ${options.prefix}:* and are removed at exit)`,
+    why: `feature store: Redis at ${redact(url)} (REDIS_URL is set; this run's keys live under ${options.prefix}:* and are removed at exit)${warning ? `; WARNING: ${warning}` : ''}`,
     close: async () => {
       try {
         await dropPrefix(redis, options.prefix);
@@ -88,13 +90,4 @@ function redact(url: string): string {
   } catch {
     return url;
   }
-}
-
-async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

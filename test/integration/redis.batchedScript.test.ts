@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchedScript } from '../../shared/adapters/redis/batchedScript';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
+import { evictionWarning } from '../../shared/adapters/redis/admin';
 import { dropPrefix, REDIS_URL, redisOrSkip } from '../support/redis';
 
 const available = await redisOrSkip('Redis batched scripts');
@@ -86,5 +87,24 @@ describe.skipIf(!available)('Redis processed events, one set per day (real serve
     expect(unseen.size).toBe(800);
     expect(unseen.has('m1699')).toBe(false);
     expect(unseen.has('m1700')).toBe(true);
+  });
+});
+
+describe.skipIf(!available)('Redis eviction policy check (real server)', () => {
+  const redis = available ? new Redis(REDIS_URL) : (undefined as unknown as Redis);
+
+  afterAll(() => redis.disconnect());
+
+  it('warns when the server may evict, and is silent under noeviction', async () => {
+    const [, original] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+    try {
+      // maxmemory is 0 on the test server, so the policy is never applied while the test runs.
+      await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      expect(await evictionWarning(redis)).toMatch(/maxmemory-policy is allkeys-lru: .*set it to noeviction/);
+      await redis.config('SET', 'maxmemory-policy', 'noeviction');
+      expect(await evictionWarning(redis)).toBeNull();
+    } finally {
+      await redis.config('SET', 'maxmemory-policy', original);
+    }
   });
 });
