@@ -88,3 +88,8 @@ export class BatchedScript<R> {
     return this.invoke(keys.length, ...keys, JSON.stringify(spec), ...args);
   }
 }
+
+/** HGETALL of many hashes in one EVALSHA per chunk: each answer is the hash as a flat field, value list. */
+export function hgetallScript(redis: Redis): BatchedScript<string[]> {
+  return new BatchedScript(redis, 'rlHgetalls', `return redis.call('HGETALL', KEYS[1])`);
+}

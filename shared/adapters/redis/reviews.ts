@@ -35,7 +35,7 @@ import type {
 import { mergeHours, parseHourField } from '../memory/reviews';
 import { sampledTrim } from '../../domain/sampledTrim';
 import { runPipeline } from './pipeline';
-import { BatchedScript } from './batchedScript';
+import { BatchedScript, hgetallScript } from './batchedScript';
 
 const SEP = '\u001f';
 const ENTRY_SEP = '\u001e';
@@ -491,7 +491,7 @@ export class RedisOrderFacts implements OrderFactsFeatures {
     private readonly prefix: string,
   ) {
     this.records = new BatchedScript(redis, 'rlFactsRecords', FACTS_RECORD);
-    this.reads = new BatchedScript(redis, 'rlHgetalls', `return redis.call('HGETALL', KEYS[1])`);
+    this.reads = hgetallScript(redis);
     this.links = new BatchedScript(redis, 'rlFactsLinks', FACTS_LINK);
   }
 

@@ -1,10 +1,11 @@
 /**
  * Redis WindowedSets and PriceHistograms: the queries of a batch run as one Lua script call per
- * chunk (see BatchedScript), all in one round trip. Numbers travel as strings computed in JS; Lua never formats a time.
+ * chunk (see BatchedScript), all in one round trip; a checkout's single query is one plain EVALSHA.
+ * Numbers travel as strings computed in JS; Lua never formats a time.
  */
 import type { Redis } from 'ioredis';
 import type { PriceHistograms, PriceObservation, SetAnswer, SetQuery, WindowedSets } from '../../ports';
-import { BatchedScript, type ScriptCall } from './batchedScript';
+import { BatchedScript, hgetallScript, type ScriptCall } from './batchedScript';
 
 // ARGV: record flag, the query's time, then the probes as one JSON array (one argument instead of
 // a hundred: building and sending arguments is most of the client's cost per payment).
@@ -36,8 +37,6 @@ expire(KEYS[1], ARGV[4])
 expire(KEYS[2], ARGV[4])
 return 1
 `;
-
-const HGETALL = `return redis.call('HGETALL', KEYS[1])`;
 
 export class RedisWindowedSets implements WindowedSets {
   private readonly query: BatchedScript<number[][]>;
@@ -76,7 +75,7 @@ export class RedisPriceHistograms implements PriceHistograms {
     private readonly prefix: string,
   ) {
     this.adds = new BatchedScript(redis, 'rlAddPrices', ADD_PRICE);
-    this.reads = new BatchedScript(redis, 'rlHgetalls', HGETALL);
+    this.reads = hgetallScript(redis);
   }
 
   async add(observations: readonly PriceObservation[]): Promise<void> {
