@@ -1,21 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchedScript } from '../../shared/adapters/redis/batchedScript';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
 import { evictionWarning } from '../../shared/adapters/redis/admin';
-import { dropPrefix, REDIS_URL, redisOrSkip } from '../support/redis';
+import { redisOrSkip, suiteRedis } from '../support/redis';
 
 const available = await redisOrSkip('Redis batched scripts');
 
 describe.skipIf(!available)('BatchedScript (real server)', () => {
-  const redis = available ? new Redis(REDIS_URL) : (undefined as unknown as Redis);
-  const prefix = `rltest-${randomUUID()}`;
-
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  const { redis, newPrefix } = suiteRedis(available);
+  const prefix = newPrefix();
 
   // Appends ARGV[1] to the list at KEYS[1] and returns the list so far: order-sensitive, so a
   // reordered or skipped call shows in the answers.
@@ -55,13 +48,8 @@ return redis.call('LRANGE', KEYS[1], 0, -1)
 });
 
 describe.skipIf(!available)('Redis processed events, one set per day (real server)', () => {
-  const redis = available ? new Redis(REDIS_URL) : (undefined as unknown as Redis);
-  const prefix = `rltest-${randomUUID()}`;
-
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  const { redis, newPrefix } = suiteRedis(available);
+  const prefix = newPrefix();
 
   it('remembers an eventId across days for the TTL, and only for the TTL', async () => {
     const DAY = 86_400_000;
@@ -91,9 +79,7 @@ describe.skipIf(!available)('Redis processed events, one set per day (real serve
 });
 
 describe.skipIf(!available)('Redis eviction policy check (real server)', () => {
-  const redis = available ? new Redis(REDIS_URL) : (undefined as unknown as Redis);
-
-  afterAll(() => redis.disconnect());
+  const { redis } = suiteRedis(available);
 
   it('warns when the server may evict, and is silent under noeviction', async () => {
     const [, original] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];

@@ -1,21 +1,14 @@
 /** The review pipeline on the real Redis feature store: the ring is flagged, the viral product is not. */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
-import { dropPrefix, REDIS_URL, redisOrSkip } from '../support/redis';
+import { redisOrSkip, suiteRedis } from '../support/redis';
 import { byTime, reviewRing, reviewWorld, viralProduct } from '../support/reviewWorld';
 
 const available = await redisOrSkip('review pipeline on Redis');
 
 describe.skipIf(!available)('review pipeline on Redis', () => {
-  const redis = available ? new Redis(REDIS_URL) : (undefined as unknown as Redis);
-  const prefix = `rltest-${randomUUID()}`;
-
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  const { redis, newPrefix } = suiteRedis(available);
+  const prefix = newPrefix();
 
   it('flags the ring and not the viral product, with the same weights as in memory', async () => {
     const ring = reviewRing({});
