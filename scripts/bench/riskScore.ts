@@ -31,10 +31,13 @@ interface LoadResult {
 }
 
 /** Runs the open-loop generator in its own process at a fixed overall rate. */
-async function load(url: string, body: string, rate: number, seconds: number): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [LOADGEN, `${url}/v1/risk-score`, String(rate), String(seconds), body], { maxBuffer: 16 * 1024 * 1024 });
+async function load(url: string, body: string, rate: number, seconds: number, warmupSeconds: number): Promise<LoadResult> {
+  const args = [LOADGEN, `${url}/v1/risk-score`, String(rate), String(seconds), body, String(warmupSeconds)];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
+
+const WARMUP_SECONDS = 3;
 
 const CANDIDATE = JSON.stringify({
   orderId: 'o-bench',
@@ -73,8 +76,8 @@ async function startServer(args: string[]): Promise<{ url: string; stop(): Promi
 async function measure(args: string[], rate: number, seconds: number): Promise<LoadResult> {
   const server = await startServer(args);
   try {
-    await load(server.url, CANDIDATE, Math.min(rate, 200), 2); // warm up the JIT and the connections
-    return await load(server.url, CANDIDATE, rate, seconds);
+    // Warm-up (JIT, connections) in the measuring process itself, at the measured rate; see loadgen.mjs.
+    return await load(server.url, CANDIDATE, rate, seconds, WARMUP_SECONDS);
   } finally {
     await server.stop();
   }
