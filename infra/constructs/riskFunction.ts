@@ -56,11 +56,14 @@ export interface StreamConsumerOptions {
 
 export class RiskFunction extends Construct {
   readonly function: NodejsFunction;
+  /** The function's own log group (metric filters read it). */
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: RiskFunctionProps) {
     super(scope, id);
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.logGroup = logGroup;
     const inVpc = props.vpc !== undefined;
 
     // An explicit role instead of the AWS-managed execution policies: logs are scoped to this

@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STREAMS, TABLES } from '../../shared/resources';
 import { streamFromDefinition, tableFromDefinition, type DefinedStream, type DefinedTable } from '../constructs/definitions';
+import { RisklineAlarmTopic } from '../constructs/alarmTopic';
 import { RisklineStreamArchive } from '../constructs/streamArchive';
 
 export type TableId = keyof typeof TABLES;
@@ -57,6 +58,8 @@ export interface RisklineStatefulStackProps extends StackProps {
   readonly prefix: string;
   /** ElastiCache node type of the feature store (e.g. cache.t4g.small). */
   readonly cacheNodeType: string;
+  /** Subscribed by email to the alarm topic, when given. */
+  readonly alarmEmail?: string;
 }
 
 export class RisklineStatefulStack extends Stack implements RisklineStatefulResources {
@@ -70,6 +73,8 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
   readonly identity: RisklineIdentity;
   readonly archive: RisklineStreamArchive;
   readonly prefix: string;
+  /** Every alarm of the app notifies it (applied in infra/riskline.ts); here so its subscriptions outlive code deploys. */
+  readonly alarms: RisklineAlarmTopic;
 
   constructor(scope: Construct, id: string, props: RisklineStatefulStackProps) {
     super(scope, id, props);
@@ -113,6 +118,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
     });
     this.prefix = props.prefix;
     this.identity = this.createIdentity(props.prefix);
+    this.alarms = new RisklineAlarmTopic(this, 'Alarms', props.alarmEmail === undefined ? {} : { email: props.alarmEmail });
     this.archive = new RisklineStreamArchive(this, 'StreamArchive', { prefix: props.prefix, streams: Object.values(this.streams) });
     Validations.of(this.consumerDeadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

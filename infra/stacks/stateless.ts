@@ -5,11 +5,13 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { DEGRADED_LOG_MESSAGE } from '../../shared/app/riskScore';
 import { HTTP_ROUTES } from '../../shared/http/routes';
 import { ANALYST_CONSOLE, PENALTY_WORKFLOW, STREAM_ARCHIVE } from '../../shared/resources';
 import { RisklineAnalystConsole } from '../constructs/analystConsole';
@@ -22,6 +24,11 @@ import type { RisklineStatefulResources } from './stateful';
 
 /** A consumer this far behind its stream is no longer "real time". */
 const ITERATOR_AGE_ALARM_MS = 60_000;
+/** Checkout waits on the risk score: its handler budgets 50 ms for features, so a p99 past this is trouble. */
+const RISK_SCORE_P99_ALARM_MS = 250;
+/** Share of risk-score answers given without all their features (Redis slow or down), in percent. */
+const RISK_SCORE_DEGRADED_ALARM_PERCENT = 1;
+
 
 export interface RisklineStatelessStackProps extends StackProps {
   readonly resources: RisklineStatefulResources;
@@ -152,6 +159,17 @@ export class RisklineStatelessStack extends Stack {
     this.analystConsole.serve(this.httpApi.api);
     this.backtestWorker = this.createBacktestWorker(resources);
 
+    this.addRiskScoreAlarms(this.httpApi.functions['risk-score']!);
+    // Any 5xx the API returned: a function error, a timeout or a throttle, on whichever route.
+    new cloudwatch.Alarm(this, 'HttpServerErrorsAlarm', {
+      alarmDescription: 'The HTTP API answered 5xx (function error, timeout or throttle)',
+      metric: this.httpApi.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     const penaltyApi = this.httpApi.functions['penalty-api']!.function;
     props.penaltyWorkflow.grantStartExecution(penaltyApi);
     props.penaltyWorkflow.grantTaskResponse(penaltyApi);
@@ -218,6 +236,55 @@ export class RisklineStatelessStack extends Stack {
       );
     }
     return worker;
+  }
+
+  /** Checkout's view of the risk score: slow answers, and answers given without all their features. */
+  private addRiskScoreAlarms(riskScore: RiskFunction): void {
+    const fn = riskScore.function;
+    new cloudwatch.Alarm(riskScore, 'LatencyAlarm', {
+      alarmDescription: `Risk score p99 duration over ${RISK_SCORE_P99_ALARM_MS} ms in 3 of 5 minutes: checkout is waiting on it`,
+      metric: fn.metricDuration({ period: Duration.minutes(1), statistic: cloudwatch.Stats.p(99) }),
+      threshold: RISK_SCORE_P99_ALARM_MS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Degraded answers are counted from the function's own log line, one per answer.
+    const degraded = new logs.MetricFilter(riskScore, 'DegradedAnswers', {
+      logGroup: riskScore.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', DEGRADED_LOG_MESSAGE),
+      metricNamespace: 'Riskline',
+      metricName: 'RiskScoreDegraded',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    new cloudwatch.Alarm(riskScore, 'DegradedAlarm', {
+      alarmDescription:
+        `Over ${RISK_SCORE_DEGRADED_ALARM_PERCENT}% of risk scores answered without all their features for 3 minutes ` +
+        '(the feature store is slow or unreachable; answers follow the fail-open/fail-closed policy)',
+      metric: new cloudwatch.MathExpression({
+        expression: '100 * FILL(degraded, 0) / invocations',
+        usingMetrics: {
+          degraded: degraded.metric({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+          invocations: fn.metricInvocations({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+        },
+        label: 'degraded answers (%)',
+        period: Duration.minutes(1),
+      }),
+      threshold: RISK_SCORE_DEGRADED_ALARM_PERCENT,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new cloudwatch.Alarm(riskScore, 'ErrorsAlarm', {
+      alarmDescription: 'Risk score invocations failed (the handler answers dependency faults itself, so this is a defect or a timeout)',
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   private addConsumerAlarms(consumer: RiskFunction): void {

@@ -26,6 +26,9 @@ export interface RiskScorerDeps {
   recordBudgetMs?: number;
 }
 
+/** Logged once per degraded answer; the CDK app counts these lines into the degraded-answers alarm. */
+export const DEGRADED_LOG_MESSAGE = 'risk score degraded';
+
 type Settled<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Resolves within `ms` whatever `work` does: late or failed work becomes a reason, never a throw. */
@@ -93,7 +96,7 @@ export function makeRiskScorer(deps: RiskScorerDeps): RiskScorer {
         reasons.push({ code: 'DEGRADED_FAIL_CLOSED', detail: `answered without ${degradedReasons.length} feature source(s); policy raises ${decision} to ${policy.decision}` });
       }
       decision = policy.decision;
-      deps.log?.warn('risk score degraded', { decisionId, degradedReasons, decision });
+      deps.log?.warn(DEGRADED_LOG_MESSAGE, { decisionId, degradedReasons, decision });
     }
 
     const warnings = price.ok
