@@ -133,18 +133,27 @@ export async function updateBrushing(
     pending = retry;
   }
 
-  const signalsUnder = (r: OrderBrushingRule, windowsOf: (e: Evaluated) => BrushingWindow[]): Map<string, Signal[]> => {
+  // An order's signal is causal: it is judged on what was known when its event happened (the shop's
+  // orders from events before it, and the order itself), never on batch-mates that came after it, nor
+  // on other orders of the very same instant. So for input in time order, as the replay feeds it, a
+  // decision is the same whatever the batch size. Windows and violations still use every order.
+  const signalsUnder = (r: OrderBrushingRule): Map<string, Signal[]> => {
     const signals = new Map<string, Signal[]>();
+    const p = paramsOf(r);
     for (const item of counted) {
       const at = orderAt.get(item)!;
+      // The evaluated range holding the order covers every window start in [at - W, at] and the orders they hold.
       const here = evaluated.get(item.event.merchantId)?.find((e) => at >= e.range.startMs && at <= e.range.endMs);
-      const covering = here ? windowsOf(here).filter((w) => w.startMs <= at && at <= w.endMs) : [];
+      if (!here) continue;
+      // Not a filter on the batch's windows: later orders can dilute a window that was brushing up to this order.
+      const known = knownWhen(here.orders, item, at, p.windowMs);
+      const covering = findBrushingWindows(known, p, at - p.windowMs, at).filter((w) => w.startMs <= at && at <= w.endMs);
       if (covering.length === 0) continue;
-      signals.set(item.event.eventId, brushingSignals(item.event, covering, here!.orders, r));
+      signals.set(item.event.eventId, brushingSignals(item.event, covering, known, r));
     }
     return signals;
   };
-  outcome.signals = signalsUnder(rule, (e) => e.windows);
+  outcome.signals = signalsUnder(rule);
   outcome.rescore = (other, configVersion) => {
     if (!other.enabled) return { signals: new Map(), violations: [] };
     const same = other.windowMinutes === rule.windowMinutes && other.concentrateRate === rule.concentrateRate;
@@ -158,9 +167,19 @@ export async function updateBrushing(
     const confirmed = [...evaluated].flatMap(([shopId, list]) =>
       list.flatMap((e) => windowsOf(e).map((window) => ({ shopId, window, orders: e.orders.filter((o) => o.atMs >= window.startMs && o.atMs <= window.endMs) }))),
     );
-    return { signals: signalsUnder(other, windowsOf), violations: violationsFor(confirmed, other, configVersion) };
+    return { signals: signalsUnder(other), violations: violationsFor(confirmed, other, configVersion) };
   };
   return outcome;
+}
+
+/**
+ * The shop's orders a window holding this order (at `atMs`) can contain, as known when the item's
+ * event happened: orders from earlier instants, and the order itself.
+ */
+function knownWhen(orders: readonly ShopOrder[], item: TimedOrderEvent, atMs: number, windowMs: number): ShopOrder[] {
+  const cutoff = item.occurredAtMs;
+  const orderId = item.event.orderId;
+  return orders.filter((o) => o.orderId === orderId || (o.atMs < cutoff && o.atMs >= atMs - windowMs && o.atMs <= atMs + windowMs));
 }
 
 function brushingSignals(event: OrderEvent, covering: readonly BrushingWindow[], orders: readonly ShopOrder[], rule: OrderBrushingRule): Signal[] {

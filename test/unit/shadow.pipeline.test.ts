@@ -109,7 +109,8 @@ describe('shadow mode', () => {
 
     expect(violations).toHaveLength(1);
     expect(await shadow.violations('rate-4', 10)).toEqual([expect.objectContaining({ violationId: violations[0], merchantId: 'm-brush', type: 'fake_orders', side: 'live_only' })]);
-    expect((await shadow.summary('rate-4'))?.transitions).toEqual({ 'block->allow': 3 });
+    // Signals are causal: only the third order had three orders from one buyer behind it when placed.
+    expect((await shadow.summary('rate-4'))?.transitions).toEqual({ 'allow->allow': 2, 'block->allow': 1 });
   });
 
   it('does nothing when the candidate is the live version', async () => {
