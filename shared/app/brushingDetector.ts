@@ -28,7 +28,7 @@ import { emptyResult, type DetectorResult, type OrderDetector, type TimedOrderEv
 export type { TimedOrderEvent };
 
 export interface BrushingUpdate {
-  /** Signals per eventId, for the events whose order lies in a brushing window. */
+  /** Signals per eventId, for the events whose order lies in a brushing window as known when the event happened. */
   signals: Map<string, Signal[]>;
   /**
    * Shadow mode: the batch's signals under another rule, and the violations the evaluated windows
