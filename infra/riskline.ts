@@ -6,7 +6,7 @@
 import { Aspects, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_PREFIX } from '../shared/resources';
-import { NotifyOnAlarms } from './constructs/alarmTopic';
+import { NotifyOnAlarms } from './constructs/alarms';
 import { RisklinePenaltiesStack } from './stacks/penalties';
 import { RisklineStatefulStack } from './stacks/stateful';
 import { RisklineStatelessStack } from './stacks/stateless';

@@ -26,6 +26,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { PENALTY_WORKFLOW, penaltyEventBusName, penaltyStateMachineName } from '../../shared/resources';
+import { alarmOnAny } from './alarms';
 import type { DefinedTable } from './definitions';
 import { RiskFunction } from './riskFunction';
 
@@ -167,21 +168,17 @@ export class PenaltyWorkflow extends Construct {
       },
     );
 
-    new cloudwatch.Alarm(this, 'FailedExecutionsAlarm', {
-      alarmDescription: 'Penalty workflow executions failed: a violation or a decision was not applied (retries exhausted)',
-      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    new cloudwatch.Alarm(this, 'TaskErrorsAlarm', {
-      alarmDescription: 'The penalty workflow task failed (retried by the state machine)',
-      metric: this.function.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(
+      this,
+      'FailedExecutionsAlarm',
+      'Penalty workflow executions failed: a violation or a decision was not applied (retries exhausted)',
+      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
+    alarmOnAny(
+      this,
+      'TaskErrorsAlarm',
+      'The penalty workflow task failed (retried by the state machine)',
+      this.function.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
   }
 }

@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STREAMS, TABLES } from '../../shared/resources';
 import { streamFromDefinition, tableFromDefinition, type DefinedStream, type DefinedTable } from '../constructs/definitions';
-import { RisklineAlarmTopic } from '../constructs/alarmTopic';
+import { RisklineAlarmTopic } from '../constructs/alarms';
 import { RisklineStreamArchive } from '../constructs/streamArchive';
 
 export type TableId = keyof typeof TABLES;

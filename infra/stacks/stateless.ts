@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { DEGRADED_LOG_MESSAGE } from '../../shared/app/riskScore';
 import { HTTP_ROUTES } from '../../shared/http/routes';
 import { ANALYST_CONSOLE, PENALTY_WORKFLOW, STREAM_ARCHIVE } from '../../shared/resources';
+import { alarmOnAny } from '../constructs/alarms';
 import { RisklineAnalystConsole } from '../constructs/analystConsole';
 import { acknowledgeWildcards, archiveArnForNag } from '../constructs/streamArchive';
 import { RisklineBuyerWarnings } from '../constructs/buyerWarnings';
@@ -161,31 +162,24 @@ export class RisklineStatelessStack extends Stack {
 
     this.addRiskScoreAlarms(this.httpApi.functions['risk-score']!);
     // Any 5xx the API returned: a function error, a timeout or a throttle, on whichever route.
-    new cloudwatch.Alarm(this, 'HttpServerErrorsAlarm', {
-      alarmDescription: 'The HTTP API answered 5xx (function error, timeout or throttle)',
-      metric: this.httpApi.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(
+      this,
+      'HttpServerErrorsAlarm',
+      'The HTTP API answered 5xx (function error, timeout or throttle)',
+      this.httpApi.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
 
     const penaltyApi = this.httpApi.functions['penalty-api']!.function;
     props.penaltyWorkflow.grantStartExecution(penaltyApi);
     props.penaltyWorkflow.grantTaskResponse(penaltyApi);
 
     // Anything here is a batch Lambda gave up on: its records must be replayed before the stream drops them.
-    new cloudwatch.Alarm(this, 'ConsumerDeadLetterQueueAlarm', {
-      alarmDescription: 'Stream consumers reported failed batches to the dead-letter queue',
-      metric: resources.consumerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(
+      this,
+      'ConsumerDeadLetterQueueAlarm',
+      'Stream consumers reported failed batches to the dead-letter queue',
+      resources.consumerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+    );
   }
 
   /**
@@ -277,14 +271,12 @@ export class RisklineStatelessStack extends Stack {
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    new cloudwatch.Alarm(riskScore, 'ErrorsAlarm', {
-      alarmDescription: 'Risk score invocations failed (the handler answers dependency faults itself, so this is a defect or a timeout)',
-      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(
+      riskScore,
+      'ErrorsAlarm',
+      'Risk score invocations failed (the handler answers dependency faults itself, so this is a defect or a timeout)',
+      fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
   }
 
   private addConsumerAlarms(consumer: RiskFunction): void {
@@ -299,13 +291,11 @@ export class RisklineStatelessStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Per-record failures are reported in batchItemFailures; an error here is a whole batch thrown.
-    new cloudwatch.Alarm(consumer, 'ErrorsAlarm', {
-      alarmDescription: `${fn.node.path}: invocations failed (whole batch thrown or timed out)`,
-      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(
+      consumer,
+      'ErrorsAlarm',
+      `${fn.node.path}: invocations failed (whole batch thrown or timed out)`,
+      fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
   }
 }

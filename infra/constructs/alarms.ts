@@ -1,5 +1,7 @@
 /**
- * Where Riskline's alarms go: one SNS topic for the on-call, which every CloudWatch alarm of the app
+ * Riskline's alarms: where they go, and the shape most of them share.
+ *
+ * Where they go: one SNS topic for the on-call, which every CloudWatch alarm of the app
  * notifies when it fires and again when it recovers. An alarm nobody is told about is a graph.
  *
  * The topic is encrypted with its own key (CloudWatch may use it to publish) and accepts TLS only.
@@ -37,6 +39,21 @@ export class RisklineAlarmTopic extends Construct {
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Riskline alarms', masterKey: key, enforceSSL: true });
     if (props.email !== undefined) this.topic.addSubscription(new EmailSubscription(props.email));
   }
+}
+
+/**
+ * An alarm for what should never happen: it fires when the metric is above zero in one period (a
+ * failed batch, an error, a 5xx), and a period without data is not a breach.
+ */
+export function alarmOnAny(scope: Construct, id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription: description,
+    metric,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }
 
 /** Every CloudWatch alarm it visits notifies the topic on ALARM and on OK. Applied to the whole app. */
