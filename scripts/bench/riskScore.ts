@@ -4,10 +4,9 @@
  * (`loadgen.mjs`); then the same server and load with a handler that returns a constant, the floor of
  * the HTTP path itself.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { makeRiskScoreHandler } from '../../functions/risk-score/handler';
 import { MemoryIdempotencyStore } from '../../shared/adapters/memory/idempotency';
@@ -17,25 +16,7 @@ import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStor
 import { makeRiskScorer } from '../../shared/app/riskScore';
 import { defaultThresholds } from '../../shared/config';
 import { startHttpGateway, type HttpHandler } from '../../shared/local/httpGateway';
-
-const run = promisify(execFile);
-// npm runs the benchmark from the package root; `scripts/bundled.mjs` runs the bundle from a cache folder.
-const LOADGEN = resolve('scripts/bench/loadgen.mjs');
-
-interface LoadResult {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  non2xx: number;
-}
-
-/** Runs the open-loop generator in its own process at a fixed overall rate. */
-async function load(url: string, body: string, rate: number, seconds: number, warmupSeconds: number): Promise<LoadResult> {
-  const args = [LOADGEN, `${url}/v1/risk-score`, String(rate), String(seconds), body, String(warmupSeconds)];
-  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
+import { runLoad, type LoadResult } from './load';
 
 const WARMUP_SECONDS = 3;
 
@@ -77,7 +58,7 @@ async function measure(args: string[], rate: number, seconds: number): Promise<L
   const server = await startServer(args);
   try {
     // Warm-up (JIT, connections) in the measuring process itself, at the measured rate; see loadgen.mjs.
-    return await load(server.url, CANDIDATE, rate, seconds, WARMUP_SECONDS);
+    return await runLoad({ url: `${server.url}/v1/risk-score`, body: CANDIDATE, rate, seconds, warmupSeconds: WARMUP_SECONDS });
   } finally {
     await server.stop();
   }

@@ -3,23 +3,10 @@
  * says, at its rate, and leaves its warm-up out of what it measures. The server here answers its
  * first requests slowly, as a cold process does.
  */
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const LOADGEN = resolve('scripts/bench/loadgen.mjs');
-
-interface LoadResult {
-  requests: number;
-  warmupRequests: number;
-  p99Ms: number;
-  errors: number;
-  non2xx: number;
-}
+import { runLoad } from '../../scripts/bench/load';
 
 /** A server whose first `slowFirst` requests take `slowMs`; it counts what it receives. */
 async function coldStartServer(slowFirst: number, slowMs: number): Promise<{ url: string; received: () => number; server: Server }> {
@@ -34,12 +21,6 @@ async function coldStartServer(slowFirst: number, slowMs: number): Promise<{ url
   return { url: `http://127.0.0.1:${port}/v1/risk-score`, received: () => received, server };
 }
 
-async function load(url: string, rps: number, seconds: number, warmupSeconds?: number): Promise<LoadResult> {
-  const args = [LOADGEN, url, String(rps), String(seconds), '{}', ...(warmupSeconds === undefined ? [] : [String(warmupSeconds)])];
-  const { stdout } = await run(process.execPath, args);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
-
 describe('load generator', () => {
   let server: Server | undefined;
   afterEach(async () => {
@@ -50,7 +31,7 @@ describe('load generator', () => {
   it('charges a cold start to the measurement when there is no warm-up', async () => {
     const cold = await coldStartServer(20, 300);
     server = cold.server;
-    const result = await load(cold.url, 100, 1);
+    const result = await runLoad({ url: cold.url, body: '{}', rate: 100, seconds: 1 });
     expect(result).toMatchObject({ requests: 100, warmupRequests: 0, errors: 0, non2xx: 0 });
     expect(cold.received()).toBe(100);
     expect(result.p99Ms).toBeGreaterThanOrEqual(300);
@@ -59,7 +40,7 @@ describe('load generator', () => {
   it('sends its warm-up on the same schedule but leaves it out of the figures', async () => {
     const cold = await coldStartServer(20, 300);
     server = cold.server;
-    const result = await load(cold.url, 100, 1, 0.5);
+    const result = await runLoad({ url: cold.url, body: '{}', rate: 100, seconds: 1, warmupSeconds: 0.5 });
     expect(result).toMatchObject({ requests: 100, warmupRequests: 50, errors: 0, non2xx: 0 });
     expect(cold.received()).toBe(150);
     // Only the warm-up met the slow start; the measured requests were answered at once.
