@@ -89,6 +89,19 @@ export function describeConfigContract(adapter: string, make: () => Promise<Conf
       expect(await store.live()).toEqual({ version: 'v2', seq: 2, at: AT, by: 'bob' });
     });
 
+    it('keeps what a move still owes on the pointer until the same sequence number clears it', async () => {
+      const { store } = await make();
+      const seeded = seedVersion(defaultThresholds, AT);
+
+      await store.setLive({ ...seeded.pointer, followUp: seeded.audit }, 0);
+      const owing = await store.live();
+      const cleared = await store.setLive(seeded.pointer, seeded.pointer.seq);
+
+      expect(owing).toEqual({ ...seeded.pointer, followUp: seeded.audit });
+      expect(cleared).toBe(true);
+      expect(await store.live()).toEqual(seeded.pointer);
+    });
+
     it('hands out increasing version numbers', async () => {
       const { store } = await make();
 

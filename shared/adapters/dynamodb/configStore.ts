@@ -4,7 +4,7 @@
  * (a version on its revision, the live pointer on its sequence number): no transactions needed.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConfigVersion, LivePointer } from '../../domain/config/lifecycle';
+import type { ConfigAuditEntry, ConfigVersion, LivePointer } from '../../domain/config/lifecycle';
 import type { Suppression } from '../../domain/config/suppressions';
 import { asDependency } from '../../errors';
 import type { ConfigStore, ShadowPointer } from '../../ports';
@@ -62,7 +62,9 @@ export class DynamoConfigStore implements ConfigStore {
 
   async live(): Promise<LivePointer | null> {
     const item = await this.get(KIND.pointer, POINTER.live);
-    return item === undefined ? null : { version: item.version as string, seq: item.seq as number, at: item.at as string, by: item.by as string };
+    if (item === undefined) return null;
+    const pointer: LivePointer = { version: item.version as string, seq: item.seq as number, at: item.at as string, by: item.by as string };
+    return item.followUp === undefined ? pointer : { ...pointer, followUp: item.followUp as ConfigAuditEntry };
   }
 
   async setLive(pointer: LivePointer, expectSeq: number): Promise<boolean> {

@@ -38,12 +38,12 @@ export class MemoryConfigStore implements ConfigStore {
   }
 
   async live(): Promise<LivePointer | null> {
-    return this.pointer ? { ...this.pointer } : null;
+    return this.pointer ? copy(this.pointer) : null;
   }
 
   async setLive(pointer: LivePointer, expectSeq: number): Promise<boolean> {
     if ((this.pointer?.seq ?? 0) !== expectSeq) return false;
-    this.pointer = { ...pointer };
+    this.pointer = copy(pointer);
     return true;
   }
 

@@ -5,9 +5,11 @@
  *
  * Without transactions (dynalite has none) the order of writes is what keeps the store consistent:
  * the live pointer is the one truth about what is live and moves by a conditional write on its
- * sequence number; the version record (its `liveSince`) follows, retried on a revision conflict; the
- * audit entry is written last with an id derived from the pointer's sequence number, so a retried
- * request that finds its work done writes the same entry, not a second one.
+ * sequence number, carrying what the move still owes (`followUp`: the audit entry, and with it the
+ * version record's `liveSince`). Those are written next, each idempotent (the entry's id derives from
+ * the sequence number; `liveSince` is added only when missing), then the pointer is cleared of its
+ * debt. A request that stops half-way leaves the debt on the pointer, and the next request that reads
+ * the live state pays it: a version never goes live without its audit entry.
  */
 import {
   approveVersion,
@@ -74,27 +76,37 @@ export function createConfigService(deps: ConfigServiceDeps) {
     return record;
   }
 
-  /** The store's live state; an empty store is seeded with the shipped defaults first. */
+  /**
+   * Pays what a move of the live pointer still owes (see the header): the version record's
+   * `liveSince`, the audit entry, then the pointer without its debt. Safe to run twice, or by two
+   * requests at once. Returns the pointer as it is once settled.
+   */
+  async function settle(pointer: LivePointer): Promise<LivePointer> {
+    const { followUp, ...moved } = pointer;
+    if (followUp === undefined) return pointer;
+    for (let attempt = 1; ; attempt++) {
+      const record = await mustGet(moved.version);
+      if (record.liveSince.includes(moved.at)) break;
+      if (await store.putVersion({ ...record, liveSince: [...record.liveSince, moved.at], revision: record.revision + 1 })) break;
+      if (attempt >= RECORD_ATTEMPTS) throw new ConfigRefusedError('conflict', `version ${moved.version} kept changing; try again`);
+    }
+    await audit.append(followUp);
+    await store.setLive(moved, moved.seq); // false: another request settled it, or the pointer has moved on
+    return moved;
+  }
+
+  /** The store's live state, settled; an empty store is seeded with the shipped defaults first. */
   async function liveState(at: string): Promise<{ pointer: LivePointer; record: ConfigVersion }> {
     let pointer = await store.live();
     if (pointer === null) {
       const seeded = seedVersion(deps.seed, at);
       await store.putVersion(seeded.record); // false: another request seeded it first, which is as good
-      if (await store.setLive(seeded.pointer, 0)) await audit.append(seeded.audit);
+      await store.setLive({ ...seeded.pointer, followUp: seeded.audit }, 0);
       pointer = await store.live();
       if (pointer === null) throw new Error('the live pointer vanished right after seeding');
     }
+    pointer = await settle(pointer);
     return { pointer, record: await mustGet(pointer.version) };
-  }
-
-  /** Writes a version record, re-applying `change` to a fresh read when another writer got there first. */
-  async function saveWith(record: ConfigVersion, change: (fresh: ConfigVersion) => ConfigVersion): Promise<void> {
-    let next = record;
-    for (let attempt = 1; ; attempt++) {
-      if (await store.putVersion(next)) return;
-      if (attempt >= RECORD_ATTEMPTS) throw new ConfigRefusedError('conflict', `version ${record.version} kept changing; try again`);
-      next = change(await mustGet(record.version));
-    }
   }
 
   const view = (record: ConfigVersion, pointer: LivePointer | null): VersionView => ({ ...record, effectiveStatus: statusOf(record, pointer) });
@@ -103,12 +115,11 @@ export function createConfigService(deps: ConfigServiceDeps) {
     const { pointer, record: live } = await liveState(at);
     const target = await mustGet(version);
     const done = unwrap(kind === 'publish' ? publishVersion(target, live, pointer, by, at, note) : rollbackTo(target, live, pointer, by, at, note ?? ''));
-    if (!(await store.setLive(done.pointer, pointer.seq))) {
+    const moving: LivePointer = { ...done.pointer, followUp: done.audit };
+    if (!(await store.setLive(moving, pointer.seq))) {
       throw new ConfigRefusedError('conflict', `the live version changed while ${version} was being made live; reload and try again`);
     }
-    await saveWith(done.record, (fresh) => ({ ...fresh, liveSince: [...fresh.liveSince, at], revision: fresh.revision + 1 }));
-    await audit.append(done.audit);
-    return { pointer: done.pointer, audit: done.audit };
+    return { pointer: await settle(moving), audit: done.audit };
   }
 
   return {

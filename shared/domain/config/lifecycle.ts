@@ -45,6 +45,12 @@ export interface LivePointer {
   seq: number;
   at: string;
   by: string;
+  /**
+   * The audit entry this move still owes, with the version record's `liveSince`. Set by the move itself
+   * and cleared once both are written, so a mover that stops between the writes leaves its debt on the
+   * pointer and the next reader of the live state pays it: no version goes live unaudited.
+   */
+  followUp?: ConfigAuditEntry;
 }
 
 export type ConfigAction =
