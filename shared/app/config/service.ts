@@ -16,6 +16,7 @@ import {
   createDraft,
   diffVersions,
   editDraft,
+  markLive,
   publishVersion,
   rejectVersion,
   rollbackTo,
@@ -87,7 +88,7 @@ export function createConfigService(deps: ConfigServiceDeps) {
     for (let attempt = 1; ; attempt++) {
       const record = await mustGet(moved.version);
       if (record.liveSince.includes(moved.at)) break;
-      if (await store.putVersion({ ...record, liveSince: [...record.liveSince, moved.at], revision: record.revision + 1 })) break;
+      if (await store.putVersion(markLive(record, moved.at))) break;
       if (attempt >= RECORD_ATTEMPTS) throw new ConfigRefusedError('conflict', `version ${moved.version} kept changing; try again`);
     }
     await audit.append(followUp);

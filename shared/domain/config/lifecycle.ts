@@ -193,6 +193,11 @@ export function rejectVersion(record: ConfigVersion, by: string, at: string, not
   return { ok: true, record: updated, audit: { entryId: `${at}#${record.version}.reject`, at, who: by, action: 'reject', version: record.version, note } };
 }
 
+/** The version record once it went live at `at` (its next revision). */
+export function markLive(record: ConfigVersion, at: string): ConfigVersion {
+  return { ...record, liveSince: [...record.liveSince, at], revision: record.revision + 1 };
+}
+
 function goLive(
   action: 'publish' | 'rollback',
   target: ConfigVersion,
@@ -204,7 +209,7 @@ function goLive(
 ): { record: ConfigVersion; pointer: LivePointer; audit: ConfigAuditEntry } {
   const seq = (pointer?.seq ?? 0) + 1;
   return {
-    record: { ...target, liveSince: [...target.liveSince, at], revision: target.revision + 1 },
+    record: markLive(target, at),
     pointer: { version: target.version, seq, at, by },
     audit: {
       // The sequence number names the entry: a retried publish writes the same one.
