@@ -3,6 +3,7 @@
  * through the same stream handlers the Lambda functions run, on embedded adapters, with event time
  * as the clock. Used by `npm run replay`, the benchmark and the tests.
  */
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -130,25 +131,27 @@ function toKinesisEvent(lines: readonly InputLine[], source: string): KinesisStr
  * Without that the replay (all memory adapters, no I/O to yield on) would hold every output line in
  * the stream's buffer until the end.
  */
-class JsonlWriter {
+export class JsonlWriter {
   private readonly stream: WriteStream;
   private pending = '';
   count = 0;
-  constructor(path: string) {
-    this.stream = createWriteStream(path);
+  constructor(
+    path: string,
+    private readonly sizes = { writeFromChars: 1 << 16, waitAboveBytes: 1 << 22 },
+  ) {
+    // A stream emits 'drain' only once it has been over its high-water mark: never wait above it.
+    this.stream = createWriteStream(path, { highWaterMark: Math.min(sizes.waitAboveBytes, 1 << 14) });
   }
   write(record: unknown): void {
     this.count++;
     this.pending += JSON.stringify(record) + '\n';
-    if (this.pending.length >= 1 << 16) this.flush();
+    if (this.pending.length >= this.sizes.writeFromChars) this.flush();
   }
   /** Resolves once the file has caught up, when more than a few megabytes are waiting for it. */
   async drained(): Promise<void> {
-    if (this.stream.writableLength < 1 << 22) return;
-    await new Promise<void>((resolve, reject) => {
-      this.stream.once('drain', resolve);
-      this.stream.once('error', reject);
-    });
+    if (this.stream.writableLength < this.sizes.waitAboveBytes || !this.stream.writableNeedDrain) return;
+    // events.once removes both its listeners when either fires (rejecting on 'error').
+    await once(this.stream, 'drain');
   }
   async close(): Promise<void> {
     this.flush();
