@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runReplay } from '../shared/app/replay';
 import { defaultThresholds } from '../shared/config';
+import type { Thresholds } from '../shared/domain/config/thresholds';
 import { orderTraffic } from '../shared/sim/orderTraffic';
 import { benchConsumer } from './bench/consumer';
 import { benchReviewConsumer } from './bench/reviewConsumer';
@@ -29,7 +30,18 @@ async function writeTraffic(path: string, events: number): Promise<number> {
   return n;
 }
 
-async function benchReplay(events: number) {
+/** The shipped thresholds with some rule families turned off: what the rest of the replay costs without them. */
+function withRulesOff(off: readonly string[]): Thresholds {
+  const families = Object.keys(defaultThresholds.rules);
+  const unknown = off.filter((name) => !families.includes(name));
+  if (unknown.length > 0) throw new Error(`--replay-rules-off: no rule family ${unknown.join(', ')} (there are ${families.join(', ')})`);
+  const config = structuredClone(defaultThresholds);
+  for (const name of off) config.rules[name as keyof Thresholds['rules']].enabled = false;
+  return config;
+}
+
+async function benchReplay(events: number, rulesOff: readonly string[]) {
+  const config = withRulesOff(rulesOff);
   const dir = await mkdtemp(join(tmpdir(), 'riskline-bench-'));
   try {
     const input = join(dir, 'events.jsonl');
@@ -38,10 +50,11 @@ async function benchReplay(events: number) {
     const summary = await runReplay({
       input,
       outDir: join(dir, 'out'),
-      config: defaultThresholds,
+      config,
       onProgress: (p) => console.error(`bench: replay ${p.done}/${p.total} events, ${p.eventsPerSecond} events/s`),
     });
     return {
+      ...(rulesOff.length === 0 ? {} : { rulesOff }),
       events: summary.events,
       elapsedMs: summary.elapsedMs,
       eventsPerSecond: summary.eventsPerSecond,
@@ -63,6 +76,7 @@ async function main(): Promise<void> {
       rps: { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '20' },
       only: { type: 'string' },
+      'replay-rules-off': { type: 'string' },
     },
   });
   const number = (name: string, value: string | undefined) => {
@@ -78,7 +92,9 @@ async function main(): Promise<void> {
   if (!redis.ok) console.error(`bench: ${redis.reason}; the consumer runs on the in-memory store and the risk-score benchmark is skipped`);
 
   const result: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length } };
-  if (wanted('replay')) result.replay = await benchReplay(events);
+  const rulesOff = values['replay-rules-off']?.split(',').filter(Boolean) ?? [];
+  withRulesOff(rulesOff); // a misspelt family fails here, before any benchmark runs
+  if (wanted('replay')) result.replay = await benchReplay(events, rulesOff);
   if (wanted('consumer')) {
     console.error('bench: order-stream consumer on Kinesis-shaped batches');
     result.consumer = await benchConsumer({ events: number('consumer-events', values['consumer-events']), ...(redis.ok ? { redisUrl } : {}) });
