@@ -40,8 +40,7 @@ function withRulesOff(off: readonly string[]): Thresholds {
   return config;
 }
 
-async function benchReplay(events: number, rulesOff: readonly string[]) {
-  const config = withRulesOff(rulesOff);
+async function benchReplay(events: number, config: Thresholds, rulesOff: readonly string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'riskline-bench-'));
   try {
     const input = join(dir, 'events.jsonl');
@@ -93,8 +92,8 @@ async function main(): Promise<void> {
 
   const result: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length } };
   const rulesOff = values['replay-rules-off']?.split(',').filter(Boolean) ?? [];
-  withRulesOff(rulesOff); // a misspelt family fails here, before any benchmark runs
-  if (wanted('replay')) result.replay = await benchReplay(events, rulesOff);
+  const replayConfig = withRulesOff(rulesOff); // a misspelt family fails here, before any benchmark runs
+  if (wanted('replay')) result.replay = await benchReplay(events, replayConfig, rulesOff);
   if (wanted('consumer')) {
     console.error('bench: order-stream consumer on Kinesis-shaped batches');
     result.consumer = await benchConsumer({ events: number('consumer-events', values['consumer-events']), ...(redis.ok ? { redisUrl } : {}) });

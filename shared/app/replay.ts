@@ -139,7 +139,7 @@ export class JsonlWriter {
     path: string,
     private readonly sizes = { writeFromChars: 1 << 16, waitAboveBytes: 1 << 22 },
   ) {
-    // A stream emits 'drain' only once it has been over its high-water mark: never wait above it.
+    // 'drain' follows only a write past the high-water mark: Node's default 16 KiB, or lower when waits are asked for below it.
     this.stream = createWriteStream(path, { highWaterMark: Math.min(sizes.waitAboveBytes, 1 << 14) });
   }
   write(record: unknown): void {
