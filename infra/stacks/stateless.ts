@@ -30,7 +30,6 @@ const RISK_SCORE_P99_ALARM_MS = 250;
 /** Share of risk-score answers given without all their features (Redis slow or down), in percent. */
 const RISK_SCORE_DEGRADED_ALARM_PERCENT = 1;
 
-
 export interface RisklineStatelessStackProps extends StackProps {
   readonly resources: RisklineStatefulResources;
   /** The penalty workflow (RisklinePenalties): the order consumer starts it, the penalty API resumes it. */
