@@ -242,3 +242,28 @@ export const ANALYST_CONSOLE = {
   /** The console's user pool app client. */
   clientIdEnvVar: 'CONSOLE_CLIENT_ID',
 } as const;
+
+/**
+ * The feature store (ElastiCache for Valkey in AWS, any Redis locally). In AWS the functions sign in
+ * as one ElastiCache user with IAM authentication: no password exists anywhere, and the user's ACL
+ * lets it touch only the store's own keys.
+ */
+export const FEATURE_STORE = {
+  /** Every key the adapters write starts with `${keyPrefix}:` (the adapters' default prefix). */
+  keyPrefix: 'rl',
+  /** `redis://` or `rediss://` URL of the primary. */
+  urlEnvVar: 'REDIS_URL',
+  /** The ElastiCache user (user id = user name) to authenticate as with IAM; unset: no AUTH (local). */
+  iamUserEnvVar: 'REDIS_IAM_USER',
+  /** The replication group id, which IAM auth tokens are signed for. */
+  cacheNameEnvVar: 'REDIS_CACHE_NAME',
+} as const;
+
+/**
+ * The functions' ACL on the store: their own keys only (`~<prefix>:*`), every command but the
+ * dangerous ones (FLUSHALL, KEYS, CONFIG, DEBUG, ...), plus INFO for the client's ready check.
+ * The integration suite runs the order pipeline under exactly this ACL on a real server.
+ */
+export function featureStoreAccessString(keyPrefix: string = FEATURE_STORE.keyPrefix): string {
+  return `on ~${keyPrefix}:* +@all -@dangerous +info`;
+}

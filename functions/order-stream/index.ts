@@ -5,7 +5,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { KinesisStreamEvent, Context } from 'aws-lambda';
-import { Redis } from 'ioredis';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
 import { DynamoBuyerIdentityLinks } from '../../shared/adapters/dynamodb/identities';
@@ -20,20 +19,22 @@ import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { PenaltyCaseStanding } from '../../shared/app/warnings/merchantStanding';
 import { createWarningService } from '../../shared/app/warnings/outbox';
 import { requireEnv } from '../../shared/lambda/env';
+import { redisFromEnv, withFreshRedisAuth } from '../../shared/lambda/redis';
 import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makeOrderStreamHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'order-stream' });
 const documents = createDocumentClient();
-const redis = new Redis(requireEnv('REDIS_URL'), LAMBDA_REDIS_OPTIONS);
-const features = createRedisFeatureStore(redis);
+// In AWS: signs in to ElastiCache with IAM, a fresh token before each invocation (withFreshRedisAuth below).
+const store = redisFromEnv(LAMBDA_REDIS_OPTIONS, logger);
+const features = createRedisFeatureStore(store.redis);
 // The analysts' live thresholds, suppressions and shadow candidate, cached for CONFIG_CACHE_SECONDS.
 const config = liveConfigFromEnv(documents, { log: logger });
 // Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
 const warnings = createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger });
 
-export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = makeOrderStreamHandler({
+export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = withFreshRedisAuth(store, makeOrderStreamHandler({
   log: logger,
   quarantine: new DynamoQuarantine(documents, requireEnv(TABLES.quarantine.envVar)),
   pipeline: createOrderPipeline({
@@ -51,4 +52,4 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
       standing: new PenaltyCaseStanding(new DynamoPenaltyCases(documents, requireEnv(TABLES.penaltyCases.envVar))),
     },
   }),
-});
+}));

@@ -9,12 +9,13 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoQuarantine } from '../../shared/adapters/dynamodb/quarantine';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
 import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
-import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
+import { createRedisFeatureStore, LAMBDA_REDIS_OPTIONS } from '../../shared/adapters/redis/featureStore';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createReviewPipeline } from '../../shared/app/reviewPipeline';
 import { createWarningService } from '../../shared/app/warnings/outbox';
 import { requireEnv } from '../../shared/lambda/env';
 import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
+import { redisFromEnv, withFreshRedisAuth } from '../../shared/lambda/redis';
 import { PENALTY_WORKFLOW, TABLES } from '../../shared/resources';
 import { makeReviewStreamHandler } from './handler';
 
@@ -22,16 +23,17 @@ const logger = new Logger({ serviceName: 'review-stream' });
 const documents = createDocumentClient();
 // The analysts' live thresholds, cached for CONFIG_CACHE_SECONDS (the shipped defaults until one is published).
 const config = liveConfigFromEnv(documents, { log: logger });
+const store = redisFromEnv(LAMBDA_REDIS_OPTIONS, logger);
 
-export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = makeReviewStreamHandler({
+export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = withFreshRedisAuth(store, makeReviewStreamHandler({
   log: logger,
   quarantine: new DynamoQuarantine(documents, requireEnv(TABLES.quarantine.envVar)),
   process: createReviewPipeline({
-    features: createRedisFeatureStore(requireEnv('REDIS_URL')),
+    features: createRedisFeatureStore(store.redis),
     violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
     config,
     penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
     // Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
     warnings: createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger }),
   }),
-});
+}));

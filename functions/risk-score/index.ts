@@ -1,7 +1,6 @@
 /** Composition root of the risk-score Lambda. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { Redis } from 'ioredis';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../../shared/adapters/dynamodb/decisionLog';
 import { createRedisFeatureStore } from '../../shared/adapters/redis/featureStore';
@@ -10,17 +9,19 @@ import { makeRiskScorer } from '../../shared/app/riskScore';
 import { defaultThresholds } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda/env';
 import { liveConfigFromEnv } from '../../shared/lambda/liveConfig';
+import { redisFromEnv, withFreshRedisAuth } from '../../shared/lambda/redis';
 import { TABLES } from '../../shared/resources';
 import { makeRiskScoreHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'risk-score' });
 // Checkout waits on this function: fail fast and let the time budget and the degraded policy decide.
-const redis = new Redis(requireEnv('REDIS_URL'), { connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 0 });
+const store = redisFromEnv({ connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 0 }, logger);
+const redis = store.redis;
 const documents = createDocumentClient();
 // Checkout must get an answer: with the config table unreachable at a cold start, the shipped defaults decide.
 const config = liveConfigFromEnv(documents, { onUnavailable: 'seed', log: logger });
 
-export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = makeRiskScoreHandler({
+export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = withFreshRedisAuth(store, makeRiskScoreHandler({
   log: logger,
   idempotency: new RedisIdempotencyStore(redis),
   idempotencyTtlSeconds: defaultThresholds.riskScore.idempotencyTtlSeconds,
@@ -30,4 +31,4 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
     decisions: new DynamoDecisionLog(documents, requireEnv(TABLES.decisions.envVar)),
     log: logger,
   }),
-});
+}));
