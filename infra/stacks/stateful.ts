@@ -2,14 +2,15 @@
  * Everything that holds data: the event streams, the tables, the feature store and the consumers'
  * dead-letter queue. Kept apart from the functions so a code deploy can never replace or delete them.
  */
-import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { STREAMS, TABLES } from '../../shared/resources';
+import { FEATURE_STORE, featureStoreAccessString, STREAMS, TABLES } from '../../shared/resources';
 import { streamFromDefinition, tableFromDefinition, type DefinedStream, type DefinedTable } from '../constructs/definitions';
 import { RisklineAlarmTopic } from '../constructs/alarms';
 import { RisklineStreamArchive } from '../constructs/streamArchive';
@@ -20,6 +21,14 @@ export type StreamId = keyof typeof STREAMS;
 /** Port of the feature store; the consumers receive it inside REDIS_URL. */
 export const FEATURE_STORE_PORT = 6379;
 
+/** How a function reaches the feature store and signs in to it. */
+export interface FeatureStoreAccess {
+  /** REDIS_URL (`rediss://<primary endpoint>:<port>`: TLS is required), REDIS_IAM_USER and REDIS_CACHE_NAME. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Lets a function sign in as the store's IAM user: `elasticache:Connect` on the replication group and that user. */
+  grantConnect(grantee: iam.IGrantable): void;
+}
+
 /** What the stateless stack receives as props: the stateful resources and how to reach them. */
 export interface RisklineStatefulResources {
   readonly tables: Readonly<Record<TableId, DefinedTable>>;
@@ -29,8 +38,8 @@ export interface RisklineStatefulResources {
   readonly functionSubnets: ec2.SubnetSelection;
   /** The only security group the feature store admits. */
   readonly functionSecurityGroup: ec2.ISecurityGroup;
-  /** `rediss://<primary endpoint>:<port>`: TLS is required by the replication group. */
-  readonly featureStoreUrl: string;
+  /** The feature store: its address, and the IAM sign-in the functions use. */
+  readonly featureStore: FeatureStoreAccess;
   /** On-failure destination of the stream consumers' event source mappings. */
   readonly consumerDeadLetterQueue: sqs.IQueue;
   /** Who people are: the issuer and audience of the JWTs the HTTP API accepts for `jwt` routes. */
@@ -68,7 +77,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
   readonly vpc: ec2.Vpc;
   readonly functionSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   readonly functionSecurityGroup: ec2.SecurityGroup;
-  readonly featureStoreUrl: string;
+  readonly featureStore: FeatureStoreAccess;
   readonly consumerDeadLetterQueue: sqs.Queue;
   readonly identity: RisklineIdentity;
   readonly archive: RisklineStreamArchive;
@@ -106,7 +115,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
         'evaluate the CIDR because it is a CloudFormation reference (Fn::GetAtt Vpc.CidrBlock).',
     });
 
-    this.featureStoreUrl = this.createFeatureStore(props.cacheNodeType);
+    this.featureStore = this.createFeatureStore(props.prefix, props.cacheNodeType);
 
     this.consumerDeadLetterQueue = new sqs.Queue(this, 'ConsumerDeadLetterQueue', {
       queueName: `${props.prefix}-stream-consumer-dlq`,
@@ -193,7 +202,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
    * failover, TLS required and encryption at rest. Not cluster mode: the feature store's Lua scripts
    * touch a few global keys besides the per-shop `{s:<shop>}` slots.
    */
-  private createFeatureStore(cacheNodeType: string): string {
+  private createFeatureStore(prefix: string, cacheNodeType: string): FeatureStoreAccess {
     const securityGroup = new ec2.SecurityGroup(this, 'FeatureStoreSecurityGroup', {
       vpc: this.vpc,
       description: 'Riskline feature store: reachable only from the stream consumers',
@@ -217,6 +226,25 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
       properties: { 'maxmemory-policy': 'noeviction' },
     });
 
+    // The functions sign in as one user with IAM authentication: the password is a 15-minute SigV4
+    // token signed with the function's own role (shared/adapters/redis/iamAuth.ts), so no secret is
+    // stored or rotated anywhere. The ACL confines the user to the store's keys, without the dangerous
+    // commands. A Valkey user group holds only users that authenticate, so the default user is out.
+    const userId = `${prefix}-functions`;
+    const user = new elasticache.CfnUser(this, 'FeatureStoreUser', {
+      engine: 'valkey',
+      userId,
+      userName: userId, // IAM authentication requires the name to equal the id
+      authenticationMode: { Type: 'iam' },
+      accessString: featureStoreAccessString(),
+    });
+    const userGroup = new elasticache.CfnUserGroup(this, 'FeatureStoreUsers', {
+      engine: 'valkey',
+      userGroupId: `${prefix}-feature-store`,
+      userIds: [user.userId],
+    });
+    userGroup.node.addDependency(user); // the group names the user by id, which CloudFormation cannot see
+
     const cache = new elasticache.CfnReplicationGroup(this, 'FeatureStore', {
       cacheParameterGroupName: parameters.ref,
       replicationGroupDescription: 'Riskline feature store (brushing windows, processed event ids)',
@@ -232,6 +260,7 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
       atRestEncryptionEnabled: true,
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
+      userGroupIds: [userGroup.ref],
       autoMinorVersionUpgrade: true,
       snapshotRetentionLimit: 1,
     });
@@ -240,12 +269,21 @@ export class RisklineStatefulStack extends Stack implements RisklineStatefulReso
     Validations.of(cache).acknowledge({
       id: 'AwsSolutions-AEC6',
       reason:
-        'No AUTH token yet: the group is in isolated subnets, admits only the consumers\' security group and requires TLS. ' +
-        'A token would have to reach the functions through Secrets Manager (plus an interface endpoint), which the Redis ' +
-        'adapter does not read today; ElastiCache RBAC/IAM auth is the planned follow-up.',
+        'Clients authenticate with ElastiCache RBAC and IAM authentication (user group FeatureStoreUsers, one IAM user with ' +
+        'an ACL on its own keys) rather than a shared AUTH token; this rule recognises only AuthToken. TLS is required.',
     });
 
-    return `rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`;
+    const replicationGroupArn = Stack.of(this).formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: cache.ref, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return {
+      environment: {
+        [FEATURE_STORE.urlEnvVar]: `rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`,
+        [FEATURE_STORE.iamUserEnvVar]: userId,
+        [FEATURE_STORE.cacheNameEnvVar]: cache.ref,
+      },
+      grantConnect: (grantee) => {
+        iam.Grant.addToPrincipal({ grantee, actions: ['elasticache:Connect'], resourceArns: [replicationGroupArn, user.attrArn] });
+      },
+    };
   }
 }
 

@@ -57,8 +57,9 @@ export class RisklineStatelessStack extends Stack {
       ...network,
       entry: 'functions/order-stream/index.ts',
       description: 'Riskline order-stream consumer: scores orders, records violations and decisions',
-      environment: { REDIS_URL: resources.featureStoreUrl },
+      environment: resources.featureStore.environment,
     });
+    resources.featureStore.grantConnect(this.orderStream.function);
     this.orderStream.bindTable(resources.tables.violations, 'insert');
     this.orderStream.bindTable(resources.tables.decisions, 'insert');
     this.orderStream.bindTable(resources.tables.quarantine, 'insert');
@@ -77,8 +78,9 @@ export class RisklineStatelessStack extends Stack {
       ...network,
       entry: 'functions/review-stream/index.ts',
       description: 'Riskline review-stream consumer: trust weights of reviews, records fake-review violations',
-      environment: { REDIS_URL: resources.featureStoreUrl },
+      environment: resources.featureStore.environment,
     });
+    resources.featureStore.grantConnect(this.reviewStream.function);
     this.reviewStream.bindTable(resources.tables.violations, 'insert');
     this.reviewStream.bindTable(resources.tables.quarantine, 'insert');
     this.reviewStream.function.addEnvironment(PENALTY_WORKFLOW.stateMachineArnEnvVar, props.penaltyWorkflow.stateMachineArn);
@@ -118,7 +120,7 @@ export class RisklineStatelessStack extends Stack {
         health: { description: 'Riskline health: liveness of the HTTP API', memorySize: 256 },
         'risk-score': {
           description: 'Riskline risk score: checkout asks before taking payment (budgeted Redis reads, fail-open/closed)',
-          environment: { REDIS_URL: resources.featureStoreUrl },
+          environment: resources.featureStore.environment,
           tables: [[resources.tables.decisions, 'insert'], configRead],
           // Checkout waits on it: fast, and a short timeout (the handler's own budget is 50 ms of features).
           memorySize: 1_769,
@@ -159,6 +161,7 @@ export class RisklineStatelessStack extends Stack {
     this.analystConsole.serve(this.httpApi.api);
     this.backtestWorker = this.createBacktestWorker(resources);
 
+    resources.featureStore.grantConnect(this.httpApi.functions['risk-score']!.function);
     this.addRiskScoreAlarms(this.httpApi.functions['risk-score']!);
     // Any 5xx the API returned: a function error, a timeout or a throttle, on whichever route.
     alarmOnAny(

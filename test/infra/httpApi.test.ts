@@ -38,7 +38,17 @@ describe('HTTP API', () => {
 
     expect(resource.Properties.Timeout).toBe(3);
     // CONFIG_VERSIONS_TABLE: the analysts' live thresholds, read through a bounded cache.
-    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables).sort()).toEqual(['CONFIG_VERSIONS_TABLE', 'DECISIONS_TABLE', 'NODE_OPTIONS', 'REDIS_URL']);
+    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables).sort()).toEqual([
+      'CONFIG_VERSIONS_TABLE',
+      'DECISIONS_TABLE',
+      'NODE_OPTIONS',
+      'REDIS_CACHE_NAME',
+      'REDIS_IAM_USER',
+      'REDIS_URL',
+    ]);
+    // It signs in to the feature store with IAM: the test in stateless.test.ts for the consumers holds for it too.
+    const policies = Object.values(riskline.statelessTemplate.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalIdOf(fn.role!) }] } }));
+    expect(policies.some((p) => JSON.stringify((p as Resource).Properties.PolicyDocument).includes('elasticache:Connect'))).toBe(true);
   });
 
   it('accepts JWTs of the Riskline user pool, whose users must use MFA', () => {

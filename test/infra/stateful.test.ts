@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_STORE_PORT } from '../../infra/stacks/stateful';
-import { STREAMS, TABLES, streamName, tableName, type KeyAttribute, type TableDefinition } from '../../shared/resources';
+import { featureStoreAccessString, STREAMS, TABLES, streamName, tableName, type KeyAttribute, type TableDefinition } from '../../shared/resources';
 import { logicalIdOf, synthesizeRiskline, type SynthesizedRiskline } from './synth';
 
 let riskline: SynthesizedRiskline;
@@ -112,6 +112,21 @@ describe('feature store', () => {
       CacheSubnetGroupName: { Ref: Match.anyValue() },
       SecurityGroupIds: [Match.anyValue()],
     });
+  });
+
+  it('admits only its users, who sign in with IAM: one user for the functions, confined to the store’s keys', () => {
+    const users = Object.entries(riskline.statefulTemplate.findResources('AWS::ElastiCache::User'));
+    expect(users).toHaveLength(1);
+    const [userLogicalId, user] = users[0]!;
+    expect(user.Properties).toMatchObject({ Engine: 'valkey', AuthenticationMode: { Type: 'iam' }, AccessString: featureStoreAccessString() });
+    expect(user.Properties.UserName).toBe(user.Properties.UserId); // IAM authentication requires it
+
+    const groups = Object.entries(riskline.statefulTemplate.findResources('AWS::ElastiCache::UserGroup'));
+    expect(groups).toHaveLength(1);
+    const [groupLogicalId, group] = groups[0]!;
+    expect(group.Properties).toMatchObject({ Engine: 'valkey', UserIds: [user.Properties.UserId] });
+    expect(group.DependsOn).toContain(userLogicalId);
+    riskline.statefulTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { UserGroupIds: [{ Ref: groupLogicalId }] });
   });
 
   it('never evicts: its parameter group sets maxmemory-policy noeviction', () => {

@@ -217,6 +217,32 @@ describe('functions', () => {
     expect(variables.REDIS_URL).toEqual({ 'Fn::Join': ['', ['rediss://', expect.anything(), ':', expect.anything()]] });
     expect(refersTo(variables.REDIS_URL, featureStore)).toBe(true);
   });
+
+  it.each(CONSUMERS.map((c) => [c.name, c] as const))('%s signs in to the feature store as its IAM user, and may connect to that store as that user only', (_name, consumer) => {
+    const variables = (functionResource(consumer).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const featureStore = logicalIdOf(riskline.stateful.node.findChild('FeatureStore'));
+    const user = logicalIdOf(riskline.stateful.node.findChild('FeatureStoreUser'));
+    const userId = (riskline.statefulTemplate.findResources('AWS::ElastiCache::User')[user] as Resource).Properties.UserId;
+
+    expect(variables.REDIS_IAM_USER).toBe(userId);
+    expect(refersTo(variables.REDIS_CACHE_NAME, featureStore)).toBe(true);
+    const connect = statementsOf(consumer).filter((s) => [s.Action].flat().includes('elasticache:Connect'));
+    expect(connect).toHaveLength(1);
+    expect(connect[0]!.Action).toBe('elasticache:Connect');
+    const resources = [connect[0]!.Resource].flat();
+    expect(resources).toHaveLength(2);
+    // (The user's logical id starts with the group's, so the group's ARN is the other one, a replicationgroup ARN.)
+    expect(resources.filter((r) => refersTo(r, user))).toHaveLength(1);
+    expect(resources.filter((r) => !refersTo(r, user) && refersTo(r, featureStore) && JSON.stringify(r).includes(':replicationgroup:'))).toHaveLength(1);
+  });
+
+  it('lets only the functions that use the feature store connect to it', () => {
+    const connecting = Object.values(riskline.statelessTemplate.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify((policy as Resource).Properties.PolicyDocument).includes('elasticache:Connect'),
+    );
+    // The two consumers and the risk-score function.
+    expect(connecting).toHaveLength(CONSUMERS.length + 1);
+  });
 });
 
 describe('alarms', () => {
