@@ -28,13 +28,15 @@ const logger = new Logger({ serviceName: 'order-stream' });
 const documents = createDocumentClient();
 // In AWS: signs in to ElastiCache with IAM, a fresh token before each invocation (withFreshRedisAuth below).
 const store = redisFromEnv(LAMBDA_REDIS_OPTIONS, logger);
+// The first auth token is signed during init, so the first invocation does not wait for it.
+await store.beforeInvoke();
 const features = createRedisFeatureStore(store.redis);
 // The analysts' live thresholds, suppressions and shadow candidate, cached for CONFIG_CACHE_SECONDS.
 const config = liveConfigFromEnv(documents, { log: logger });
 // Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
 const warnings = createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger });
 
-export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = withFreshRedisAuth(store, makeOrderStreamHandler({
+const handle = makeOrderStreamHandler({
   log: logger,
   quarantine: new DynamoQuarantine(documents, requireEnv(TABLES.quarantine.envVar)),
   pipeline: createOrderPipeline({
@@ -52,4 +54,6 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
       standing: new PenaltyCaseStanding(new DynamoPenaltyCases(documents, requireEnv(TABLES.penaltyCases.envVar))),
     },
   }),
-}));
+});
+
+export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = withFreshRedisAuth(store, handle);

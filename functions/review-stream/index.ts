@@ -24,8 +24,10 @@ const documents = createDocumentClient();
 // The analysts' live thresholds, cached for CONFIG_CACHE_SECONDS (the shipped defaults until one is published).
 const config = liveConfigFromEnv(documents, { log: logger });
 const store = redisFromEnv(LAMBDA_REDIS_OPTIONS, logger);
+// The first auth token is signed during init, so the first invocation does not wait for it.
+await store.beforeInvoke();
 
-export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = withFreshRedisAuth(store, makeReviewStreamHandler({
+const handle = makeReviewStreamHandler({
   log: logger,
   quarantine: new DynamoQuarantine(documents, requireEnv(TABLES.quarantine.envVar)),
   process: createReviewPipeline({
@@ -36,4 +38,6 @@ export const handler: (event: KinesisStreamEvent, context: Context) => Promise<u
     // Buyer warnings are stored here; the table's stream pushes them to buyers (functions/warnings-push).
     warnings: createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger }),
   }),
-}));
+});
+
+export const handler: (event: KinesisStreamEvent, context: Context) => Promise<unknown> = withFreshRedisAuth(store, handle);

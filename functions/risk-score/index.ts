@@ -17,11 +17,15 @@ const logger = new Logger({ serviceName: 'risk-score' });
 // Checkout waits on this function: fail fast and let the time budget and the degraded policy decide.
 const store = redisFromEnv({ connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 0 }, logger);
 const redis = store.redis;
+// The first auth token is signed during init; later refreshes wait at most a few milliseconds (the old token
+// stays valid for ten more minutes), so signing never eats into the feature budget.
+await store.beforeInvoke();
+const RISK_SCORE_AUTH_WAIT_MS = 5;
 const documents = createDocumentClient();
 // Checkout must get an answer: with the config table unreachable at a cold start, the shipped defaults decide.
 const config = liveConfigFromEnv(documents, { onUnavailable: 'seed', log: logger });
 
-export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = withFreshRedisAuth(store, makeRiskScoreHandler({
+const handle = makeRiskScoreHandler({
   log: logger,
   idempotency: new RedisIdempotencyStore(redis),
   idempotencyTtlSeconds: defaultThresholds.riskScore.idempotencyTtlSeconds,
@@ -31,4 +35,6 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
     decisions: new DynamoDecisionLog(documents, requireEnv(TABLES.decisions.envVar)),
     log: logger,
   }),
-}));
+});
+
+export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = withFreshRedisAuth(store, handle, { maxWaitMs: RISK_SCORE_AUTH_WAIT_MS });

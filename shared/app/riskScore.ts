@@ -35,7 +35,9 @@ type Settled<T> = { ok: true; value: T } | { ok: false; reason: string };
 export async function within<T>(work: Promise<T>, ms: number, what: string): Promise<Settled<T>> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: `${what}: no answer within ${ms} ms` }), Math.max(0, ms));
+    // No time left (an earlier step, such as a cold config read, spent the budget): say so, not "within -20 ms".
+    const reason = ms > 0 ? `${what}: no answer within ${ms} ms` : `${what}: no time left in the budget`;
+    timer = setTimeout(() => resolve({ ok: false, reason }), Math.max(0, ms));
   });
   const done = work.then(
     (value): Settled<T> => ({ ok: true, value }),

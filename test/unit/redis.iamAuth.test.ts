@@ -115,6 +115,31 @@ describe('the functions’ Redis client from the environment', () => {
     aws.redis.disconnect();
   });
 
+  const iamEnv = { REDIS_URL: 'rediss://primary.example:6379', REDIS_IAM_USER: 'riskline-functions', REDIS_CACHE_NAME: 'rg-1', AWS_REGION: 'eu-west-1' };
+
+  it('signs the password with the given credentials before an invocation', async () => {
+    const store = redisFromEnv({}, silentLog, iamEnv, async () => credentials);
+    await store.beforeInvoke();
+    expect(store.redis.options.password).toMatch(/^rg-1\/\?.*User=riskline-functions.*X-Amz-Signature=[0-9a-f]{64}/);
+    store.redis.disconnect();
+  });
+
+  it('waits at most maxWaitMs for a token, and logs (never throws) when signing fails', async () => {
+    const hanging = redisFromEnv({}, silentLog, iamEnv, () => new Promise(() => {}));
+    const settled = await Promise.race([hanging.beforeInvoke(20).then(() => 'returned'), new Promise((r) => setTimeout(() => r('hung'), 5_000))]);
+    expect(settled).toBe('returned');
+    expect(hanging.redis.options.password).toBeNull();
+    hanging.redis.disconnect();
+
+    const errors: unknown[] = [];
+    const failing = redisFromEnv({}, { ...silentLog, error: (_m, ...extra) => errors.push(...extra) }, iamEnv, async () => {
+      throw new Error('no credentials in this environment');
+    });
+    await expect(failing.beforeInvoke()).resolves.toBeUndefined();
+    expect(errors).toEqual([{ error: expect.objectContaining({ message: 'no credentials in this environment' }) }]);
+    failing.redis.disconnect();
+  });
+
   it('names what is missing', () => {
     expect(() => redisFromEnv({}, silentLog, {})).toThrow('REDIS_URL');
     expect(() => redisFromEnv({}, silentLog, { REDIS_URL: 'rediss://x:6379', REDIS_IAM_USER: 'u' })).toThrow(/REDIS_CACHE_NAME and AWS_REGION/);

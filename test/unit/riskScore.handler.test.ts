@@ -152,6 +152,22 @@ describe('POST /v1/risk-score', () => {
     expect(body.degradedReasons).toEqual([expect.stringMatching(mode === 'hang' ? /^payment velocity: no answer within 5 ms/ : /^payment velocity: connect ECONNREFUSED/)]);
   });
 
+  it('says the budget was spent before the features were read (a slow cold config read), not a negative wait', async () => {
+    let clock = NOW;
+    const slowConfig = {
+      current: async () => {
+        clock += defaultThresholds.riskScore.featureBudgetMs + 20;
+        return defaultThresholds;
+      },
+    };
+    const score = makeRiskScorer({ features: brokenStore('hang'), config: slowConfig as unknown as StaticConfigSource, decisions: new MemoryDecisionLog(), now: () => clock });
+
+    const answer = await score({ ...candidate(), schemaVersion: 1, kind: 'order', type: 'order.placed' } as never, 'd-1');
+
+    expect(answer.degraded).toBe(true);
+    expect(answer.degradedReasons).toEqual(['payment velocity: no time left in the budget']);
+  });
+
   it('fails closed for an order at or above the configured amount, saying so in the reasons', async () => {
     const { call } = setup({ features: brokenStore('fail') });
 
