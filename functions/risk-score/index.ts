@@ -23,7 +23,9 @@ await store.beforeInvoke();
 const RISK_SCORE_AUTH_WAIT_MS = 5;
 const documents = createDocumentClient();
 // Checkout must get an answer: with the config table unreachable at a cold start, the shipped defaults decide.
-const config = liveConfigFromEnv(documents, { onUnavailable: 'seed', log: logger });
+// The first read happens during init; later refreshes run in the background (the checkout never waits on them).
+const config = liveConfigFromEnv(documents, { onUnavailable: 'seed', refresh: 'background', log: logger });
+await config.current();
 
 const handle = makeRiskScoreHandler({
   log: logger,

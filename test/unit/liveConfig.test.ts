@@ -103,4 +103,39 @@ describe('LiveConfig', () => {
     expect((await live.candidate())?.version).toBe(draft.version);
     expect((await live.suppressions()).map((s) => s.suppressionId)).toEqual([kept.suppressionId]);
   });
+  it('in background mode answers at once with the expired snapshot while one refresh runs, then with the refreshed one', async () => {
+    const { store, service } = setup();
+    let now = Date.parse(AT);
+    let release: () => void = () => {};
+    let holding = false;
+    // The store answers only when the test releases it: a slow DynamoDB.
+    const slow: Pick<ConfigStore, 'live' | 'getVersion' | 'shadow' | 'listSuppressions'> = {
+      live: async () => {
+        if (holding) await new Promise<void>((resolve) => (release = resolve));
+        return store.live();
+      },
+      getVersion: (v) => store.getVersion(v),
+      shadow: () => store.shadow(),
+      listSuppressions: () => store.listSuppressions(),
+    };
+    const live = new LiveConfig(slow, { seed: defaultThresholds, ttlMs: TTL, refresh: 'background', now: () => now });
+    expect((await live.current()).version).toBe(defaultThresholds.version); // no snapshot yet: it waits
+
+    const version = await publishStricter(service);
+    holding = true;
+    now += TTL;
+    expect((await live.current()).version).toBe(defaultThresholds.version); // expired, answered at once
+    expect((await live.current()).version).toBe(defaultThresholds.version); // the refresh is still held
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await live.current()).version).toBe(version);
+  });
+
+  it('in the default mode makes the work wait for the refresh once the snapshot expired', async () => {
+    const { live, service, advance } = setup();
+    await live.current();
+    const version = await publishStricter(service);
+    advance(TTL);
+    expect((await live.current()).version).toBe(version);
+  });
 });

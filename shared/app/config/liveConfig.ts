@@ -26,6 +26,14 @@ export interface LiveConfigOptions {
   /** After a failed refresh, how long the stale snapshot is used before trying again. */
   retryMs?: number;
   onUnavailable?: 'seed' | 'throw';
+  /**
+   * When the snapshot is older than the TTL: `wait` for the refresh (the stream consumers: no batch
+   * runs on a config older than the bound), or `background`: answer at once with the expired
+   * snapshot while one refresh runs (the checkout's risk score: a config read never spends a request's
+   * time budget, and a slow store never holds a request). Staleness is then bounded by the TTL plus
+   * one refresh. With no snapshot yet, both wait.
+   */
+  refresh?: 'wait' | 'background';
   now?: () => number;
   log?: { warn(message: string, ...extra: unknown[]): void };
 }
@@ -73,6 +81,10 @@ export class LiveConfig implements ConfigSource, SuppressionSource, ShadowConfig
     this.loading ??= this.refresh().finally(() => {
       this.loading = undefined;
     });
+    if (this.snapshot && this.options.refresh === 'background') {
+      // With a snapshot, refresh() keeps the last one on failure and never rejects: nothing to handle.
+      return this.snapshot;
+    }
     return this.loading;
   }
 
