@@ -4,7 +4,8 @@
  * With IAM authentication the password of an ElastiCache user is a short-lived token: a SigV4
  * presigned `GET http://<replication-group-id>/?Action=connect&User=<user-id>` for the service
  * `elasticache`, without its scheme, valid for 15 minutes
- * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html). The server checks it only
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html); signed as the AWS SDK's own
+ * `@aws-sdk/rds-signer` signs RDS tokens (SignatureV4.presign, a `host` header). The server checks it only
  * when a connection authenticates, so a live connection outlives its token; ElastiCache closes
  * IAM-authenticated connections after 12 hours, and the client then reconnects with a fresh one.
  *
