@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --events N]
+ * npm run bench [-- --events N] [--only replay,consumer,...] [--replay-rules-off F,..] [--consumer-rules-off F,..]
  * Measures throughput on generated traffic. Progress goes to stderr; the last line on stdout is one
  * JSON object with every figure, so CI and people can diff runs.
  */
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '20' },
       only: { type: 'string' },
       'replay-rules-off': { type: 'string' },
+      'consumer-rules-off': { type: 'string' },
     },
   });
   const number = (name: string, value: string | undefined) => {
@@ -93,10 +94,17 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length } };
   const rulesOff = values['replay-rules-off']?.split(',').filter(Boolean) ?? [];
   const replayConfig = withRulesOff(rulesOff); // a misspelt family fails here, before any benchmark runs
+  const consumerRulesOff = values['consumer-rules-off']?.split(',').filter(Boolean) ?? [];
+  const consumerConfig = withRulesOff(consumerRulesOff);
   if (wanted('replay')) result.replay = await benchReplay(events, replayConfig, rulesOff);
   if (wanted('consumer')) {
     console.error('bench: order-stream consumer on Kinesis-shaped batches');
-    result.consumer = await benchConsumer({ events: number('consumer-events', values['consumer-events']), ...(redis.ok ? { redisUrl } : {}) });
+    result.consumer = await benchConsumer({
+      events: number('consumer-events', values['consumer-events']),
+      config: consumerConfig,
+      rulesOff: consumerRulesOff,
+      ...(redis.ok ? { redisUrl } : {}),
+    });
   }
   if (wanted('reviewConsumer')) {
     console.error('bench: review-stream consumer on Kinesis-shaped batches');

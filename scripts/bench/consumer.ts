@@ -7,6 +7,7 @@ import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { MemoryDecisionLog, MemoryQuarantine, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
+import type { Thresholds } from '../../shared/domain/config/thresholds';
 import { orderTraffic } from '../../shared/sim/orderTraffic';
 import { decodeOnlyRate, timeHandler, withBenchFeatureStore } from './harness';
 
@@ -49,7 +50,13 @@ export function kinesisBatches(events: number, seed = 11): KinesisStreamEvent[] 
   return batches;
 }
 
-export async function benchConsumer(options: { events: number; redisUrl?: string }): Promise<Record<string, unknown>> {
+/** `config` defaults to the shipped thresholds; `rulesOff` only labels the result when families were turned off. */
+export async function benchConsumer(options: {
+  events: number;
+  redisUrl?: string;
+  config?: Thresholds;
+  rulesOff?: readonly string[];
+}): Promise<Record<string, unknown>> {
   const batches = kinesisBatches(options.events);
   const decodeOnlyEventsPerSecond = decodeOnlyRate(batches, 'order');
   return withBenchFeatureStore(options.redisUrl, async (features, redisCpu) => {
@@ -57,11 +64,12 @@ export async function benchConsumer(options: { events: number; redisUrl?: string
       features,
       decisions: new MemoryDecisionLog(),
       violations: new MemoryViolationLedger(),
-      config: new StaticConfigSource(defaultThresholds),
+      config: new StaticConfigSource(options.config ?? defaultThresholds),
     });
     const handler = makeOrderStreamHandler({ pipeline, quarantine: new MemoryQuarantine() });
     const timed = await timeHandler(batches, handler, redisCpu);
     return {
+      ...(options.rulesOff?.length ? { rulesOff: options.rulesOff } : {}),
       events: batches.reduce((sum, b) => sum + b.Records.length, 0),
       batchSize: BATCH_SIZE,
       featureStore: features.name,
