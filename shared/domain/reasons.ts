@@ -11,6 +11,7 @@ export const REASONS = {
   NEW_ACCOUNT_HIGH_VALUE: 'A high-value order from a very new account.',
   DEVICE_SHARED_BY_ACCOUNTS: 'Many buyer accounts used this device recently.',
   INSTRUMENT_SHARED_BY_ACCOUNTS: 'Many buyer accounts paid with this instrument recently.',
+  INSTRUMENT_CYCLING: 'Many different payment instruments were tried from this device or account within a day, as when cycling through stolen cards.',
   COUNTRY_MISMATCH: 'The IP, billing, issuer and shipping countries disagree.',
   ACCOUNT_TAKEOVER_PATTERN: 'An established account paying from a new device, instrument, address or country at once.',
   PRICE_GOUGING: 'The unit price exceeds the usual price of this item by more than the allowed ratio.',

@@ -85,6 +85,34 @@ describe('suspicious payments', () => {
     expect(codes('farm-4')).toContain('DEVICE_SHARED_BY_ACCOUNTS');
   });
 
+  it('flags cycling through cards on one device or one account, and not a buyer with a spare card', async () => {
+    const { run, codes, decisionOf } = setup();
+    const card = (n: number) => ({ method: 'card' as const, instrumentId: `pi-stolen-${n}`, status: 'declined' as const });
+    // A fraudster's phone tries four stolen cards within an hour, each with a fresh account.
+    const onDevice = [1, 2, 3, 4].map((n) =>
+      declined({ eventId: `dev-${n}`, amount: 60_000, at: at(n * 10), buyer: { id: `mule-${n}` }, payment: card(n), device: { id: 'dev-x' } }),
+    );
+    // An account tries four cards from four devices within minutes, and a fifth a day later.
+    const onAccount = [1, 2, 3, 4].map((n) =>
+      declined({ eventId: `acct-${n}`, amount: 60_000, at: at(n), buyer: { id: 'b-cycler' }, payment: card(10 + n), device: { id: `dev-a${n}` } }),
+    );
+    const dayLater = declined({ eventId: 'acct-late', amount: 60_000, at: at(24 * 60 + 3.5), buyer: { id: 'b-cycler' }, payment: card(15), device: { id: 'dev-a5' } });
+    // A buyer whose first card fails pays with a second and a third: ordinary.
+    const spare = [1, 2, 3].map((n) =>
+      (n < 3 ? declined : paid)({ eventId: `spare-${n}`, amount: 20_000, at: at(n), buyer: { id: 'b-spare' }, payment: card(20 + n), device: { id: 'dev-s' } }),
+    );
+
+    await run(...onDevice, ...onAccount, dayLater, ...spare);
+
+    expect(codes('dev-3')).not.toContain('INSTRUMENT_CYCLING');
+    expect(codes('dev-4')).toContain('INSTRUMENT_CYCLING');
+    expect(decisionOf('dev-4').reasons.find((r) => r.code === 'INSTRUMENT_CYCLING')!.detail).toMatch(/^4 different payment instruments tried from the same device within 24 hours/);
+    expect(codes('acct-4')).toContain('INSTRUMENT_CYCLING');
+    expect(codes('acct-late')).not.toContain('INSTRUMENT_CYCLING'); // the first three fell out of its 24 hours
+    expect(decisionOf('acct-4').reasons.find((r) => r.code === 'INSTRUMENT_CYCLING')!.detail).toMatch(/from the same account/);
+    for (const n of [1, 2, 3]) expect(codes(`spare-${n}`)).toEqual([]);
+  });
+
   it('lets a returning buyer on a new device through, and flags an established account changing everything at once', async () => {
     const { run, codes, decisionOf, warnings } = setup();
     const owner = { id: 'b-owner', accountCreatedAt: new Date(T0 - 400 * DAY).toISOString() };

@@ -26,8 +26,6 @@ export const VELOCITY_ENTITIES = ['instrument', 'device', 'ip', 'buyer', 'addres
 export type VelocityEntity = (typeof VELOCITY_ENTITIES)[number];
 
 export interface Velocity {
-  /** With `allCounts`: counts[entity] = [1h, 24h, 7d] per outcome, this payment included; absent entity: no key. */
-  counts: Partial<Record<VelocityEntity, { authorized: number[]; declined: number[] }>>;
   features: PaymentFeatures;
 }
 
@@ -48,6 +46,24 @@ function entityIds(e: OrderEvent): Partial<Record<VelocityEntity, string>> {
   };
 }
 
+/** The sets a payment is recorded in, by name; the analysts' velocity view reads the same ones. */
+export const velocityKeys = {
+  /** Payments (eventIds) per entity and outcome. */
+  outcome: (entity: VelocityEntity, id: string, outcome: PaymentOutcome) => `pay:${entity}:${id}:${outcome}`,
+  /** Small declines (eventIds): card-testing probes. */
+  smallDeclines: (entity: 'instrument' | 'device', id: string) => `pay:${entity}:${id}:declined_small`,
+  /** Distinct buyer accounts that paid or tried to. */
+  buyers: (entity: 'instrument' | 'device', id: string) => `pay:${entity}:${id}:buyers`,
+  /** Distinct instruments tried, authorized or declined. */
+  instrumentsTried: (entity: 'device' | 'buyer', id: string) => `pay:${entity}:${id}:instruments_tried`,
+  /** What an account is familiar with, learnt from its authorized payments (months). */
+  familiar: (buyerId: string, kind: FamiliarKind) => `pay:buyer:${buyerId}:${FAMILIAR_SETS[kind]}`,
+};
+
+export const FAMILIAR_SETS = { device: 'devices', instrument: 'instruments', address: 'addresses', ipCountry: 'ipCountries' } as const;
+export type FamiliarKind = keyof typeof FAMILIAR_SETS;
+export { COUNT_TTL_MS as VELOCITY_TTL_MS, FAMILIAR_TTL_MS, WINDOWS as VELOCITY_WINDOWS };
+
 interface Plan {
   query: SetQuery;
   read: (answer: SetAnswer) => Velocity;
@@ -55,70 +71,66 @@ interface Plan {
 
 /**
  * Builds the one set query a payment needs and the function that reads its answer into features.
- * Every payment is recorded per entity and outcome; the 1 h / 24 h / 7 d counts of all of them are
- * read only with `allCounts` (an analyst's feature view), while scoring reads just what its signals
- * use, which keeps the feature store's work per event small.
+ * Every payment is recorded per entity and outcome; their 1 h / 24 h / 7 d counts are the analysts'
+ * velocity view (shared/app/velocity.ts), while scoring reads just what its signals use, which keeps
+ * the feature store's work per event small.
  */
-export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRules, record: boolean, allCounts = false): Plan {
+export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRules, record: boolean): Plan {
   const outcome = outcomeOf(event);
   const recording = record && outcome !== undefined;
   const ids = entityIds(event);
-  const since = allCounts ? WINDOWS.map((w) => atMs - w) : [];
   const trim = sampledTrim(event.eventId);
   const probes: SetProbe[] = [];
-  // Where each probe's answer is (-1: not asked), in plain fields: this runs for every payment.
-  const slot = { authorized: {} as Partial<Record<VelocityEntity, number>>, declined: {} as Partial<Record<VelocityEntity, number>> };
   const probe = (p: SetProbe): number => {
     // A probe that adds nothing, counts nothing and asks nothing would only cost the store a lookup.
     if (!(p.add && recording) && p.countSince.length === 0 && !p.checkKnown) return -1;
     probes.push(p);
     return probes.length - 1;
   };
-  for (const entity of VELOCITY_ENTITIES) {
-    const id = ids[entity];
-    if (id === undefined) continue;
-    for (const o of ['authorized', 'declined'] as const) {
-      const at = probe({ key: `pay:${entity}:${id}:${o}`, member: event.eventId, add: recording && outcome === o, countSince: since, trim });
-      if (at >= 0) slot[o][entity] = at;
+  // Each payment in its outcome's set per entity: written for the analysts' view, not read here.
+  if (recording) {
+    for (const entity of VELOCITY_ENTITIES) {
+      const id = ids[entity];
+      if (id !== undefined) probe({ key: velocityKeys.outcome(entity, id, outcome), member: event.eventId, add: true, countSince: [], trim });
     }
   }
   const small = recording && outcome === 'declined' && event.amount <= rules.cardTesting.smallAmount;
   const hour = [atMs - HOUR];
   const smallAt = (entity: 'instrument' | 'device') => {
     const id = ids[entity];
-    return id === undefined ? -1 : probe({ key: `pay:${entity}:${id}:declined_small`, member: event.eventId, add: small, countSince: hour, trim });
+    return id === undefined ? -1 : probe({ key: velocityKeys.smallDeclines(entity, id), member: event.eventId, add: small, countSince: hour, trim });
   };
   const smallInstrument = smallAt('instrument');
   const smallDevice = smallAt('device');
   const week = [atMs - WINDOWS[2]];
-  const buyersPerDevice = ids.device ? probe({ key: `pay:device:${ids.device}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim }) : -1;
+  const buyersPerDevice = ids.device ? probe({ key: velocityKeys.buyers('device', ids.device), member: event.buyer.id, add: recording, countSince: week, trim }) : -1;
   const buyersPerInstrument = ids.instrument
-    ? probe({ key: `pay:instrument:${ids.instrument}:buyers`, member: event.buyer.id, add: recording, countSince: week, trim })
+    ? probe({ key: velocityKeys.buyers('instrument', ids.instrument), member: event.buyer.id, add: recording, countSince: week, trim })
     : -1;
+  // Instruments tried per device and per account: read only while the cycling rule is on, always recorded.
+  const cycling = rules.instrumentCycling ? [atMs - WINDOWS[1]] : [];
+  const instrumentsTried = (entity: 'device' | 'buyer', id: string | undefined) =>
+    id === undefined || ids.instrument === undefined
+      ? -1
+      : probe({ key: velocityKeys.instrumentsTried(entity, id), member: ids.instrument, add: recording, countSince: cycling, trim });
+  const instrumentsPerDevice = instrumentsTried('device', ids.device);
+  const instrumentsPerBuyer = instrumentsTried('buyer', ids.buyer);
   // Familiarity: learnt from authorizations only. countSince [-inf] tells whether the account has any history.
   const familiar = recording && outcome === 'authorized';
   const ever = [Number.NEGATIVE_INFINITY];
   const buyer = event.buyer.id;
-  const familiarProbe = (name: string, member: string | undefined) =>
-    member === undefined ? -1 : probe({ key: `pay:buyer:${buyer}:${name}`, member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS, checkKnown: true, trim });
+  const familiarProbe = (kind: FamiliarKind, member: string | undefined) =>
+    member === undefined ? -1 : probe({ key: velocityKeys.familiar(buyer, kind), member, add: familiar, countSince: ever, ttlMs: FAMILIAR_TTL_MS, checkKnown: true, trim });
   const known = {
-    device: familiarProbe('devices', ids.device),
-    instrument: familiarProbe('instruments', ids.instrument),
-    address: familiarProbe('addresses', ids.address),
-    ipCountry: familiarProbe('ipCountries', event.device?.ipCountry),
+    device: familiarProbe('device', ids.device),
+    instrument: familiarProbe('instrument', ids.instrument),
+    address: familiarProbe('address', ids.address),
+    ipCountry: familiarProbe('ipCountry', event.device?.ipCountry),
   };
 
   const query: SetQuery = { atMs, record: recording, probes, ttlMs: COUNT_TTL_MS };
   const read = (answer: SetAnswer): Velocity => {
     const at = (n: number | undefined) => (n === undefined || n < 0 ? undefined : answer.probes[n]);
-    const counts: Velocity['counts'] = {};
-    if (allCounts) {
-      for (const entity of VELOCITY_ENTITIES) {
-        const a = at(slot.authorized[entity]);
-        const d = at(slot.declined[entity]);
-        if (a && d) counts[entity] = { authorized: a.counts, declined: d.counts };
-      }
-    }
     const isNew = (n: number): boolean | null => {
       const p = at(n);
       if (!p) return null;
@@ -132,7 +144,6 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
     );
     const created = event.buyer.accountCreatedAt === undefined ? Number.NaN : Date.parse(event.buyer.accountCreatedAt);
     return {
-      counts,
       features: {
         amount: event.amount,
         currency: event.currency,
@@ -141,6 +152,8 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
         smallDeclines1h: { instrument: at(smallInstrument)?.counts[0] ?? null, device: at(smallDevice)?.counts[0] ?? null },
         buyersPerDevice7d: at(buyersPerDevice)?.counts[0] ?? null,
         buyersPerInstrument7d: at(buyersPerInstrument)?.counts[0] ?? null,
+        instrumentsPerDevice24h: at(instrumentsPerDevice)?.counts[0] ?? null,
+        instrumentsPerBuyer24h: at(instrumentsPerBuyer)?.counts[0] ?? null,
         countries: [...countries].sort(),
         newToAccount: { device: isNew(known.device), instrument: isNew(known.instrument), address: isNew(known.address), ipCountry: isNew(known.ipCountry) },
       },

@@ -33,6 +33,17 @@ export const PaymentRulesSchema = z.object({
     minBuyers: count,
     weight,
   }),
+  /**
+   * Cycling through stolen cards: many distinct instruments tried (authorized or declined) from one
+   * device or one account within 24 hours. Optional, so versions written before it stay valid (absent: off).
+   */
+  instrumentCycling: z
+    .object({
+      /** Distinct instruments within 24 hours, this one included, at or above which it fires. */
+      minInstruments: z.number().int().min(2),
+      weight,
+    })
+    .optional(),
   newAccountHighValue: z.object({
     maxAccountAgeHours: z.number().min(0),
     /** By currency (ISO 4217), minor units; currencies not listed never fire. */

@@ -19,6 +19,9 @@ export interface PaymentFeatures {
   /** Distinct buyer accounts within 7 days, this one included. */
   buyersPerDevice7d: number | null;
   buyersPerInstrument7d: number | null;
+  /** Distinct instruments tried (authorized or declined) within 24 hours, this one included. */
+  instrumentsPerDevice24h: number | null;
+  instrumentsPerBuyer24h: number | null;
   /** Distinct countries among IP, billing, issuer and shipping. */
   countries: string[];
   /** Whether each is new to an account that has history (null: absent, or no history to compare). */
@@ -85,6 +88,20 @@ export function paymentSignals(f: PaymentFeatures, rules: PaymentRules): Signal[
       weight: rules.sharedInstrument.weight,
       detail: `${f.buyersPerInstrument7d} buyer accounts paid with this instrument within 7 days (threshold ${rules.sharedInstrument.minBuyers})`,
     });
+  }
+
+  const cycling = rules.instrumentCycling;
+  if (cycling) {
+    const device = f.instrumentsPerDevice24h ?? 0;
+    const buyer = f.instrumentsPerBuyer24h ?? 0;
+    const most = Math.max(device, buyer);
+    if (most >= cycling.minInstruments) {
+      signals.push({
+        code: 'INSTRUMENT_CYCLING',
+        weight: cycling.weight,
+        detail: `${most} different payment instruments tried from the same ${device >= buyer ? 'device' : 'account'} within 24 hours (threshold ${cycling.minInstruments})`,
+      });
+    }
   }
 
   if (f.countries.length >= 2) {
