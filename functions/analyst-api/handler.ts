@@ -27,6 +27,7 @@
  *   GET    /v1/backtests/{backtestId}                      viewer+  a job and its report
  *   GET    /v1/decisions?orderId=|before=&limit=           viewer+  an order's decisions, or recent review / block decisions
  *   GET    /v1/penalties/ladder                            viewer+  merchants on the penalty ladder
+ *   GET    /v1/velocity/{entity}/{entityId}?at=            viewer+  payment velocity of an instrument, device, IP, buyer or address
  */
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
@@ -37,9 +38,10 @@ import { BacktestRequestSchema, type BacktestJob } from '../../shared/domain/bac
 import { diffVersions } from '../../shared/domain/config/lifecycle';
 import { SuppressionInputSchema } from '../../shared/domain/config/suppressions';
 import { ThresholdsSchema } from '../../shared/domain/config/thresholds';
-import { badRequest, conflict, forbidden, httpErrors, json, notFound, parseBody, type ErrorLog } from '../../shared/http/errors';
+import { badRequest, conflict, forbidden, HttpError, httpErrors, json, notFound, parseBody, type ErrorLog } from '../../shared/http/errors';
 import { requireRole, type Authenticator, type Principal } from '../../shared/http/principal';
-import type { BacktestJobs, BacktestLauncher, PenaltyLadder, RecentDecisions, ShadowResults } from '../../shared/ports';
+import { VELOCITY_VIEW_LOOKBACK_MS, VelocityEntitySchema, velocityView } from '../../shared/app/velocity';
+import type { BacktestJobs, BacktestLauncher, PenaltyLadder, RecentDecisions, ShadowResults, WindowedSets } from '../../shared/ports';
 
 /** How the console signs people in: development tokens locally, the Cognito hosted UI in AWS. */
 export type ConsoleAuth = { mode: 'dev'; users: { token: string; label: string }[] } | { mode: 'cognito'; domain: string; clientId: string };
@@ -51,6 +53,8 @@ export interface AnalystApiDeps {
   launcher: BacktestLauncher;
   decisions: RecentDecisions;
   ladder: PenaltyLadder;
+  /** The feature store's payment sets (Redis in AWS), for the velocity view; absent: that route answers 501. */
+  velocity?: WindowedSets;
   authenticate: Authenticator;
   consoleAuth: ConsoleAuth;
   newBacktestId?: () => string;
@@ -82,6 +86,7 @@ export const ANALYST_ROUTE_KEYS = {
   backtest: 'GET /v1/backtests/{backtestId}',
   decisions: 'GET /v1/decisions',
   ladder: 'GET /v1/penalties/ladder',
+  velocity: 'GET /v1/velocity/{entity}/{entityId}',
 } as const;
 
 const note = z.string().trim().max(2_000);
@@ -291,6 +296,24 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
     ],
 
     [ANALYST_ROUTE_KEYS.ladder]: ['viewer', async (event) => json(200, { merchants: await deps.ladder.merchants(limitOf(event, 200, 1_000)) })],
+
+    [ANALYST_ROUTE_KEYS.velocity]: [
+      'viewer',
+      async (event) => {
+        if (deps.velocity === undefined) throw new HttpError(501, 'not_implemented', 'the velocity view needs the feature store, which is not wired here');
+        const entity = VelocityEntitySchema.safeParse(param(event, 'entity'));
+        if (!entity.success) throw badRequest(`entity must be one of ${VelocityEntitySchema.options.join(', ')}`, [{ path: 'entity', message: VelocityEntitySchema.options.join(' | ') }]);
+        const now = event.requestContext.timeEpoch;
+        const raw = event.queryStringParameters?.at;
+        const atMs = raw === undefined ? now : Date.parse(raw);
+        if (!Number.isFinite(atMs) || atMs > now || atMs < now - VELOCITY_VIEW_LOOKBACK_MS) {
+          throw badRequest('at must be an ISO time within the last 24 hours (the counts keep 8 days, the longest window is 7)', [
+            { path: 'at', message: 'an ISO 8601 time, not in the future, at most 24 hours ago' },
+          ]);
+        }
+        return json(200, await velocityView(deps.velocity, entity.data, param(event, 'entityId'), atMs));
+      },
+    ],
   };
 
   // The principal of the request in flight (set once per request before its route runs).

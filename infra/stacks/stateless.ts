@@ -138,7 +138,12 @@ export class RisklineStatelessStack extends Stack {
         },
         'analyst-api': {
           description: 'Riskline analyst API: thresholds lifecycle, suppressions, shadow mode, backtests, console reads',
-          environment: { [ANALYST_CONSOLE.loginDomainEnvVar]: resources.identity.loginDomain, [ANALYST_CONSOLE.clientIdEnvVar]: this.analystConsole.client.userPoolClientId },
+          // The feature store too: the velocity view reads the payment sets (read only).
+          environment: {
+            ...resources.featureStore.environment,
+            [ANALYST_CONSOLE.loginDomainEnvVar]: resources.identity.loginDomain,
+            [ANALYST_CONSOLE.clientIdEnvVar]: this.analystConsole.client.userPoolClientId,
+          },
           tables: [
             [resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] }],
             // Append-only: the audit log can be added to and read, never changed.
@@ -162,6 +167,7 @@ export class RisklineStatelessStack extends Stack {
     this.backtestWorker = this.createBacktestWorker(resources);
 
     resources.featureStore.grantConnect(this.httpApi.functions['risk-score']!.function);
+    resources.featureStore.grantConnect(this.httpApi.functions['analyst-api']!.function);
     this.addRiskScoreAlarms(this.httpApi.functions['risk-score']!);
     // Any 5xx the API returned: a function error, a timeout or a throttle, on whichever route.
     alarmOnAny(

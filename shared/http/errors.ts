@@ -6,7 +6,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { ValidationError } from '../errors';
+import { DependencyError, ValidationError } from '../errors';
 
 export interface FieldIssue {
   path: string;
@@ -45,6 +45,8 @@ export function errorResponse(error: unknown): APIGatewayProxyStructuredResultV2
     return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
   }
   if (error instanceof ValidationError) return json(400, { error: 'invalid_request', message: error.message });
+  // A store that failed or timed out: the request may succeed if retried, and the caller is told which.
+  if (error instanceof DependencyError) return json(503, { error: 'dependency_unavailable', message: `${error.dependency} is unavailable; try again` }, { 'retry-after': '1' });
   return json(500, { error: 'internal_error', message: 'Internal Server Error' });
 }
 

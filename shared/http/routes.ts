@@ -60,6 +60,12 @@ export const HTTP_ROUTES = [
   { routeKey: 'GET /v1/backtests/{backtestId}', functionId: 'analyst-api', description: 'analysts: a backtest and its report', auth: 'jwt' },
   { routeKey: 'GET /v1/decisions', functionId: 'analyst-api', description: 'analysts: recent review and block decisions with their reasons, or an order\'s', auth: 'jwt' },
   { routeKey: 'GET /v1/penalties/ladder', functionId: 'analyst-api', description: 'analysts: merchants on the penalty ladder', auth: 'jwt' },
+  {
+    routeKey: 'GET /v1/velocity/{entity}/{entityId}',
+    functionId: 'analyst-api',
+    description: 'analysts: payment velocity of an instrument, device, IP, buyer or address (1 h, 24 h, 7 d)',
+    auth: 'jwt',
+  },
 ] as const satisfies readonly HttpRoute[];
 
 export type FunctionId = (typeof HTTP_ROUTES)[number]['functionId'];

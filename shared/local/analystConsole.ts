@@ -30,6 +30,7 @@ import { devTokenAuthenticator } from '../http/principal';
 import { HTTP_ROUTES } from '../http/routes';
 import { CONFIG_CACHE_ENV } from '../lambda/liveConfig';
 import type { ShadowDeps } from '../app/shadow';
+import type { WindowedSets } from '../ports';
 import { startHttpGateway, type HttpHandler } from './httpGateway';
 import type { TableNames } from './provision';
 
@@ -50,6 +51,8 @@ export interface LocalAnalystApiDeps {
   historyPath: () => string;
   /** Where backtests write their replays (kept, so an analyst can open them). */
   workDir: string;
+  /** The feature store's payment sets, for the velocity view (without them that route answers 501). */
+  velocity?: WindowedSets;
   log?: (line: string) => void;
 }
 
@@ -77,6 +80,7 @@ export function makeLocalAnalystApi(deps: LocalAnalystApiDeps): HttpHandler {
     },
     decisions: new DynamoFlaggedDecisions(deps.documents, deps.tables.decisions),
     ladder: new DynamoPenaltyLadder(deps.documents, deps.tables.penaltyCases),
+    ...(deps.velocity ? { velocity: deps.velocity } : {}),
     authenticate: devTokenAuthenticator,
     consoleAuth: { mode: 'dev', users: DEV_USERS },
   }) as HttpHandler;

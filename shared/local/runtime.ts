@@ -257,7 +257,13 @@ function httpFunctions(deps: HttpDeps): Record<string, HttpHandler> {
       },
     }),
     'penalty-api': deps.penalties.api,
-    'analyst-api': makeLocalAnalystApi({ documents: deps.documents, tables: deps.tables, seed: deps.thresholds, ...localHistory(deps.outDir) }),
+    'analyst-api': makeLocalAnalystApi({
+      documents: deps.documents,
+      tables: deps.tables,
+      seed: deps.thresholds,
+      velocity: deps.features.store.sets,
+      ...localHistory(deps.outDir),
+    }),
     'risk-score': makeRiskScoreHandler({
       idempotency: deps.features.idempotency,
       idempotencyTtlSeconds: deps.thresholds.riskScore.idempotencyTtlSeconds,

@@ -51,6 +51,17 @@ describe('HTTP API', () => {
     expect(policies.some((p) => JSON.stringify((p as Resource).Properties.PolicyDocument).includes('elasticache:Connect'))).toBe(true);
   });
 
+  it('gives the analyst API the feature store (its velocity view), signed in with IAM', () => {
+    const fn = riskline.stateless.httpApi.functions['analyst-api']!.function;
+    const resource = riskline.statelessTemplate.findResources('AWS::Lambda::Function')[logicalIdOf(fn)] as Resource;
+
+    expect(Object.keys((resource.Properties.Environment as { Variables: object }).Variables)).toEqual(
+      expect.arrayContaining(['REDIS_CACHE_NAME', 'REDIS_IAM_USER', 'REDIS_URL']),
+    );
+    const policies = Object.values(riskline.statelessTemplate.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalIdOf(fn.role!) }] } }));
+    expect(policies.some((p) => JSON.stringify((p as Resource).Properties.PolicyDocument).includes('elasticache:Connect'))).toBe(true);
+  });
+
   it('accepts JWTs of the Riskline user pool, whose users must use MFA', () => {
     riskline.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
     expect(Object.values(riskline.statefulTemplate.findResources('AWS::Cognito::UserPoolGroup')).map((g) => (g as Resource).Properties.GroupName).sort()).toEqual([

@@ -240,8 +240,8 @@ describe('functions', () => {
     const connecting = Object.values(riskline.statelessTemplate.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify((policy as Resource).Properties.PolicyDocument).includes('elasticache:Connect'),
     );
-    // The two consumers and the risk-score function.
-    expect(connecting).toHaveLength(CONSUMERS.length + 1);
+    // The two consumers, the risk-score function and the analyst API (its read-only velocity view).
+    expect(connecting).toHaveLength(CONSUMERS.length + 2);
   });
 });
 
