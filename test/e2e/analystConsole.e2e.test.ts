@@ -3,7 +3,8 @@
  * a temporary directory) served with the analyst API on dynalite, over simulated history that ran
  * through the order pipeline with a shadow candidate and a suppression. An analyst edits a threshold
  * and sees validation as she types, saves the draft and backtests it; an approver (a second person)
- * approves and publishes it. Screenshots of each view go to out/screenshots.
+ * approves and publishes it; the payment velocity of a card is looked up. Screenshots of each view go
+ * to out/screenshots.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,14 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConfigStore } from '../../shared/adapters/dynamodb/configStore';
+import { MemoryDecisionLog, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
 import { startAnalystConsole, type RunningConsole } from '../../shared/local/analystConsole';
 import { repoPath } from '../../infra/paths';
 import { startAnalystWorld, type AnalystWorld } from '../support/analysts';
 import { chromiumOrSkip, launchChromium, type Browser } from '../support/chromium';
+import { orderEvent } from '../support/orders';
 
 const available = chromiumOrSkip('analyst console end to end');
 const SCREENSHOTS = repoPath('out/screenshots');
@@ -47,6 +51,7 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
       historyPath: () => world.historyPath,
       workDir: join(dir, 'backtests'),
       staticDir: join(dir, 'console'),
+      velocity: world.features.sets,
     });
     await mkdir(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
@@ -124,7 +129,7 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     expect((await new DynamoConfigStore(world.documents, world.tables.configVersions).live())?.version).toBe(draft);
   }, 240_000);
 
-  it('shows shadow disagreements, recent decisions with suppressed reasons, the penalty ladder and the audit log', async () => {
+  it('shows shadow disagreements, recent decisions with suppressed reasons, payment velocity, the penalty ladder and the audit log', async () => {
     await tab('shadow');
     await page.locator('[data-testid=shadow-matrix]').waitFor();
     expect(await page.locator('[data-testid=shadow-view]').textContent()).toContain(world.shadowVersion);
@@ -141,6 +146,22 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     await page.locator('[data-testid=decisions-view] button[type=submit]').click();
     await page.locator('[data-testid=decisions-view] li.suppressed', { hasText: 'PRICE_GOUGING' }).first().waitFor();
     await shot('7b-decision-suppressed');
+
+    // Payment velocity: a buyer's card is declined twice and then paid, minutes ago; the analyst looks the card up.
+    const recent = createOrderPipeline({ features: world.features, decisions: new MemoryDecisionLog(), violations: new MemoryViolationLedger(), config: new StaticConfigSource(defaultThresholds) });
+    const now = Date.now();
+    const attempts = (['order.payment_failed', 'order.payment_failed', 'order.paid'] as const).map((type, n) =>
+      orderEvent({ type, at: new Date(now - (3 - n) * 60_000).toISOString(), buyer: { id: 'b-velocity' }, payment: { method: 'card', instrumentId: 'pi-velocity' } }),
+    );
+    for (const event of attempts) await recent([{ event, occurredAtMs: Date.parse(event.occurredAt) }]);
+    await page.locator('[data-testid=velocity-entity]').selectOption('instrument');
+    await page.locator('[data-testid=velocity-id]').fill('pi-velocity');
+    await page.locator('[data-testid=velocity-view] button[type=submit]').click();
+    const declinedRow = page.locator('[data-testid=velocity-view] table.velocity tr', { hasText: 'declined payments' });
+    await declinedRow.waitFor();
+    expect(await declinedRow.locator('td.n').allTextContents()).toEqual(['2', '2', '2']);
+    expect(await page.locator('[data-testid=velocity-view] table.velocity tr', { hasText: 'distinct buyers' }).locator('td.n').allTextContents()).toEqual(['1', '1', '1']);
+    await shot('7c-velocity');
 
     await tab('merchants');
     await page.locator('[data-testid=ladder-view] tbody tr').first().waitFor();

@@ -27,6 +27,7 @@ import { localPenalties } from '../../shared/local/penalties';
 import { createTables, type TableNames } from '../../shared/local/provision';
 import { writeMarketplaceJsonl } from '../../shared/sim/jsonl';
 import type { TimedOrderEvent } from '../../shared/app/detectors/types';
+import type { FeatureStore } from '../../shared/ports';
 
 export interface AnalystWorld {
   documents: DynamoDBDocumentClient;
@@ -37,6 +38,8 @@ export interface AnalystWorld {
   suppressedMerchant: string | null;
   /** An order whose decision lists a suppressed reason (null if the history had none). */
   suppressedOrderId: string | null;
+  /** The feature store the history ran through (the console's velocity view reads it). */
+  features: FeatureStore;
   close(): Promise<void>;
 }
 
@@ -77,8 +80,9 @@ export async function startAnalystWorld(dir: string, options: { events: number; 
 
   const { config, shadow } = localLiveConfig(documents, tables, defaultThresholds, 0);
   const penalties = localPenalties(documents, tables, config);
+  const features = createMemoryFeatureStore();
   const pipeline = createOrderPipeline({
-    features: createMemoryFeatureStore(),
+    features,
     violations: new DynamoViolationLedger(documents, tables.violations),
     decisions: new DynamoDecisionLog(documents, tables.decisions),
     config,
@@ -100,6 +104,7 @@ export async function startAnalystWorld(dir: string, options: { events: number; 
     shadowVersion: draft.version,
     suppressedMerchant: gouger,
     suppressedOrderId,
+    features,
     close: async () => {
       documents.destroy();
       dynamo.destroy();

@@ -1,6 +1,6 @@
-/** Shadow mode, recent decisions, merchants on the penalty ladder, suppressions and the audit log. */
+/** Shadow mode, recent decisions and payment velocity, merchants on the penalty ladder, suppressions and the audit log. */
 import { useState } from 'react';
-import type { Api, Decision, SuppressionInput } from './api';
+import type { Api, Decision, SuppressionInput, VelocityView } from './api';
 import { can, type Session } from './auth';
 import { Diff, ErrorLine, Status, money, useLoad, when } from './common';
 
@@ -126,11 +126,89 @@ function Reasons({ decision }: { decision: Decision }) {
   );
 }
 
+const ENTITIES: VelocityView['entity'][] = ['buyer', 'instrument', 'device', 'ip', 'address'];
+type Lookup = { entity: VelocityView['entity']; id: string };
+
+/** An entity's payment counts by window, as the detectors keep them (GET /v1/velocity/{entity}/{id}). */
+export function VelocityPanel({ api, lookup, onLookup }: { api: Api; lookup: Lookup | null; onLookup: (l: Lookup) => void }) {
+  const [entity, setEntity] = useState<VelocityView['entity']>('buyer');
+  const [id, setId] = useState('');
+  const view = useLoad(() => (lookup ? api.velocity(lookup.entity, lookup.id) : Promise.resolve(null)), [api, lookup?.entity, lookup?.id]);
+  const v = view.data;
+  const rows: [string, VelocityView['payments']['authorized'] | undefined][] = v
+    ? [
+        ['authorized payments', v.payments.authorized],
+        ['declined payments', v.payments.declined],
+        ['small declines', v.smallDeclines],
+        ['distinct buyers', v.distinctBuyers],
+        ['distinct instruments tried', v.distinctInstruments],
+      ]
+    : [];
+  return (
+    <div data-testid="velocity-view">
+      <h2>Payment velocity</h2>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (id.trim()) onLookup({ entity, id: id.trim() });
+        }}
+      >
+        <select value={entity} onChange={(e) => setEntity(e.target.value as VelocityView['entity'])} data-testid="velocity-entity">
+          {ENTITIES.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>
+        <input placeholder="id" value={id} onChange={(e) => setId(e.target.value)} data-testid="velocity-id" />
+        <button type="submit">Show counts</button>
+      </form>
+      <ErrorLine error={view.error} />
+      {v && (
+        <>
+          <p className="muted">
+            {v.entity} <b>{v.id}</b> as of {when(v.at)}
+          </p>
+          <table className="velocity">
+            <thead>
+              <tr>
+                <th />
+                <th>1 h</th>
+                <th>24 h</th>
+                <th>7 d</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows
+                .filter((r): r is [string, VelocityView['payments']['authorized']] => r[1] !== undefined)
+                .map(([label, c]) => (
+                  <tr key={label}>
+                    <td>{label}</td>
+                    <td className="n">{c['1h']}</td>
+                    <td className="n">{c['24h']}</td>
+                    <td className="n">{c['7d']}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+          {v.familiar && (
+            <p className="muted">
+              familiar within 180 days: {v.familiar.devices} devices, {v.familiar.instruments} instruments, {v.familiar.addresses} addresses,{' '}
+              {v.familiar.ipCountries} IP countries
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
 export function DecisionsPanel({ api }: { api: Api }) {
   const [orderId, setOrderId] = useState('');
   const [query, setQuery] = useState<string | undefined>(undefined);
+  const [lookup, setLookup] = useState<Lookup | null>(null);
   const decisions = useLoad(() => api.decisions(query), [api, query]);
   return (
+    <>
     <div data-testid="decisions-view">
       <h2>Recent decisions</h2>
       <form
@@ -167,7 +245,11 @@ export function DecisionsPanel({ api }: { api: Api }) {
               <td>
                 {d.merchantId}
                 <br />
-                <small>{d.buyerId}</small>
+                <small>
+                  <button type="button" className="link" title="payment velocity of this buyer" onClick={() => setLookup({ entity: 'buyer', id: d.buyerId })}>
+                    {d.buyerId}
+                  </button>
+                </small>
               </td>
               <td className="n">{money(d.amount, d.currency)}</td>
               <td>
@@ -184,6 +266,8 @@ export function DecisionsPanel({ api }: { api: Api }) {
       </table>
       {decisions.data?.length === 0 && <p className="muted">No review or block decisions yet.</p>}
     </div>
+    <VelocityPanel api={api} lookup={lookup} onLookup={setLookup} />
+    </>
   );
 }
 

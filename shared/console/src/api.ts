@@ -6,8 +6,9 @@ import type { Suppression, SuppressionInput } from '../../domain/config/suppress
 import type { Thresholds } from '../../domain/config/thresholds';
 import type { Decision } from '../../domain/records';
 import type { DecisionDisagreement, ShadowSummary, ViolationDisagreement } from '../../domain/shadow/disagreements';
+import type { VelocityView } from '../../app/velocity';
 
-export type { BacktestJob, BacktestReport, ConfigAuditEntry, DiffEntry, Decision, Suppression, SuppressionInput, Thresholds };
+export type { BacktestJob, BacktestReport, ConfigAuditEntry, DiffEntry, Decision, Suppression, SuppressionInput, Thresholds, VelocityView };
 
 export interface VersionView extends ConfigVersion {
   effectiveStatus: VersionStatus;
@@ -90,6 +91,7 @@ export function makeApi(token: () => string | null) {
     backtest: (id: string) => call<BacktestJob>('GET', `/v1/backtests/${encodeURIComponent(id)}`),
     decisions: (orderId?: string) => call<{ decisions: Decision[] }>('GET', orderId ? `/v1/decisions?orderId=${encodeURIComponent(orderId)}` : '/v1/decisions?limit=100').then((r) => r.decisions),
     ladder: () => call<{ merchants: LadderEntry[] }>('GET', '/v1/penalties/ladder').then((r) => r.merchants),
+    velocity: (entity: VelocityView['entity'], id: string) => call<VelocityView>('GET', `/v1/velocity/${entity}/${encodeURIComponent(id)}`),
   };
 }
 
