@@ -26,7 +26,7 @@ import {
 } from '../../domain/pricing/gouging';
 import type { Violation, WarningRequest } from '../../domain/records';
 import type { Signal } from '../../domain/scoring/score';
-import type { PriceHistograms } from '../../ports';
+import type { PriceHistograms, PriceObservation } from '../../ports';
 import { addSignals, emptyResult, type DetectorResult, type OrderDetector, type TimedOrderEvent } from './types';
 
 const HISTOGRAM_TTL_MS = 60 * 86_400_000;
@@ -258,11 +258,10 @@ export function priceGougingDetector(prices: PriceHistograms): PriceGougingDetec
           pricedLines(event).flatMap((line) => {
             const day = dayOf(occurredAtMs);
             const id = `${event.eventId}#${line.lineIndex}`;
-            const base = { observationId: id, unitPrice: line.unitPrice, units: line.units, ttlMs: HISTOGRAM_TTL_MS };
-            return [
-              { ...base, key: histogramKey('sku', event.currency, line.skuId, day) },
-              ...(line.category === undefined ? [] : [{ ...base, key: histogramKey('cat', event.currency, line.category, day) }]),
-            ];
+            // Literals, not `{ ...base, key }`: V8 builds a spread followed by properties many times slower.
+            const observation = (key: string): PriceObservation => ({ key, observationId: id, unitPrice: line.unitPrice, units: line.units, ttlMs: HISTOGRAM_TTL_MS });
+            const sku = observation(histogramKey('sku', event.currency, line.skuId, day));
+            return line.category === undefined ? [sku] : [sku, observation(histogramKey('cat', event.currency, line.category, day))];
           }),
         );
       await prices.add(observations);
