@@ -77,6 +77,7 @@ export async function benchConsumer(options: {
       decodeOnlyEventsPerSecond,
       failedRecords: timed.failedRecords,
       cpuUsPerEvent: timed.cpuUsPerEvent,
+      ...(timed.redisCallsPerEvent ? { redisCallsPerEvent: timed.redisCallsPerEvent } : {}),
     };
   });
 }

@@ -162,6 +162,7 @@ export async function benchReviewConsumer(options: { events: number; redisUrl?: 
       decodeOnlyEventsPerSecond,
       failedRecords: timed.failedRecords,
       cpuUsPerEvent: timed.cpuUsPerEvent,
+      ...(timed.redisCallsPerEvent ? { redisCallsPerEvent: timed.redisCallsPerEvent } : {}),
       fakeReviewViolations: violations.byId.size,
     };
   });
