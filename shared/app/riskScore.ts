@@ -83,7 +83,7 @@ export function makeRiskScorer(deps: RiskScorerDeps): RiskScorer {
 
     const signals: Signal[] = [];
     const degradedReasons: string[] = [];
-    if (velocity.ok) signals.push(...paymentSignals(velocity.value.features, config.rules.payments));
+    if (velocity.ok) signals.push(...paymentSignals(velocity.value, config.rules.payments));
     else degradedReasons.push(velocity.reason);
     if (price.ok) signals.push(...price.value.signals);
     else degradedReasons.push(price.reason);

@@ -25,10 +25,6 @@ const FAMILIAR_TTL_MS = 180 * 24 * HOUR;
 export const VELOCITY_ENTITIES = ['instrument', 'device', 'ip', 'buyer', 'address'] as const;
 export type VelocityEntity = (typeof VELOCITY_ENTITIES)[number];
 
-export interface Velocity {
-  features: PaymentFeatures;
-}
-
 export function outcomeOf(event: Pick<OrderEvent, 'type' | 'payment'>): PaymentOutcome | undefined {
   if (event.type === 'order.paid') return 'authorized';
   if (event.type === 'order.payment_failed') return 'declined';
@@ -66,7 +62,7 @@ export { COUNT_TTL_MS as VELOCITY_TTL_MS, FAMILIAR_TTL_MS, WINDOWS as VELOCITY_W
 
 interface Plan {
   query: SetQuery;
-  read: (answer: SetAnswer) => Velocity;
+  read: (answer: SetAnswer) => PaymentFeatures;
 }
 
 /**
@@ -129,7 +125,7 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
   };
 
   const query: SetQuery = { atMs, record: recording, probes, ttlMs: COUNT_TTL_MS };
-  const read = (answer: SetAnswer): Velocity => {
+  const read = (answer: SetAnswer): PaymentFeatures => {
     const at = (n: number | undefined) => (n === undefined || n < 0 ? undefined : answer.probes[n]);
     const isNew = (n: number): boolean | null => {
       const p = at(n);
@@ -144,19 +140,17 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
     );
     const created = event.buyer.accountCreatedAt === undefined ? Number.NaN : Date.parse(event.buyer.accountCreatedAt);
     return {
-      features: {
-        amount: event.amount,
-        currency: event.currency,
-        ...(outcome ? { outcome } : {}),
-        accountAgeMs: Number.isFinite(created) ? atMs - created : null,
-        smallDeclines1h: { instrument: at(smallInstrument)?.counts[0] ?? null, device: at(smallDevice)?.counts[0] ?? null },
-        buyersPerDevice7d: at(buyersPerDevice)?.counts[0] ?? null,
-        buyersPerInstrument7d: at(buyersPerInstrument)?.counts[0] ?? null,
-        instrumentsPerDevice24h: at(instrumentsPerDevice)?.counts[0] ?? null,
-        instrumentsPerBuyer24h: at(instrumentsPerBuyer)?.counts[0] ?? null,
-        countries: [...countries].sort(),
-        newToAccount: { device: isNew(known.device), instrument: isNew(known.instrument), address: isNew(known.address), ipCountry: isNew(known.ipCountry) },
-      },
+      amount: event.amount,
+      currency: event.currency,
+      ...(outcome ? { outcome } : {}),
+      accountAgeMs: Number.isFinite(created) ? atMs - created : null,
+      smallDeclines1h: { instrument: at(smallInstrument)?.counts[0] ?? null, device: at(smallDevice)?.counts[0] ?? null },
+      buyersPerDevice7d: at(buyersPerDevice)?.counts[0] ?? null,
+      buyersPerInstrument7d: at(buyersPerInstrument)?.counts[0] ?? null,
+      instrumentsPerDevice24h: at(instrumentsPerDevice)?.counts[0] ?? null,
+      instrumentsPerBuyer24h: at(instrumentsPerBuyer)?.counts[0] ?? null,
+      countries: [...countries].sort(),
+      newToAccount: { device: isNew(known.device), instrument: isNew(known.instrument), address: isNew(known.address), ipCountry: isNew(known.ipCountry) },
     };
   };
   return { query, read };
@@ -174,7 +168,7 @@ export function paymentsDetector(sets: WindowedSets): OrderDetector {
       if (!rules.enabled || scored.length === 0) return result;
       const plans = scored.map((i) => planVelocity(i.event, i.occurredAtMs, rules, true));
       const answers = await sets.run(plans.map((p) => p.query));
-      const features = scored.map(({ event }, n) => ({ eventId: event.eventId, features: plans[n]!.read(answers[n]!).features }));
+      const features = scored.map(({ event }, n) => ({ eventId: event.eventId, features: plans[n]!.read(answers[n]!) }));
       scored.forEach(({ event }, n) => {
         const signals = paymentSignals(features[n]!.features, rules);
         addSignals(result.signals, event.eventId, signals);

@@ -209,64 +209,64 @@ export function DecisionsPanel({ api }: { api: Api }) {
   const decisions = useLoad(() => api.decisions(query), [api, query]);
   return (
     <>
-    <div data-testid="decisions-view">
-      <h2>Recent decisions</h2>
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setQuery(orderId.trim() || undefined);
-        }}
-      >
-        <input placeholder="order id" value={orderId} onChange={(e) => setOrderId(e.target.value)} />
-        <button type="submit">{orderId.trim() ? 'Find the order' : 'Latest review and block'}</button>
-      </form>
-      <ErrorLine error={decisions.error} />
-      <table className="decisions">
-        <thead>
-          <tr>
-            <th>event time</th>
-            <th>order</th>
-            <th>merchant / buyer</th>
-            <th>amount</th>
-            <th>decision</th>
-            <th>why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(decisions.data ?? []).map((d) => (
-            <tr key={d.eventId}>
-              <td>{when(d.occurredAt)}</td>
-              <td>
-                {d.orderId}
-                <br />
-                <small>{d.eventType}</small>
-              </td>
-              <td>
-                {d.merchantId}
-                <br />
-                <small>
-                  <button type="button" className="link" title="payment velocity of this buyer" onClick={() => setLookup({ entity: 'buyer', id: d.buyerId })}>
-                    {d.buyerId}
-                  </button>
-                </small>
-              </td>
-              <td className="n">{money(d.amount, d.currency)}</td>
-              <td>
-                <Status status={d.decision} /> {d.score}
-                <br />
-                <small>{d.configVersion}</small>
-              </td>
-              <td>
-                <Reasons decision={d} />
-              </td>
+      <div data-testid="decisions-view">
+        <h2>Recent decisions</h2>
+        <form
+          className="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setQuery(orderId.trim() || undefined);
+          }}
+        >
+          <input placeholder="order id" value={orderId} onChange={(e) => setOrderId(e.target.value)} />
+          <button type="submit">{orderId.trim() ? 'Find the order' : 'Latest review and block'}</button>
+        </form>
+        <ErrorLine error={decisions.error} />
+        <table className="decisions">
+          <thead>
+            <tr>
+              <th>event time</th>
+              <th>order</th>
+              <th>merchant / buyer</th>
+              <th>amount</th>
+              <th>decision</th>
+              <th>why</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {decisions.data?.length === 0 && <p className="muted">No review or block decisions yet.</p>}
-    </div>
-    <VelocityPanel api={api} lookup={lookup} onLookup={setLookup} />
+          </thead>
+          <tbody>
+            {(decisions.data ?? []).map((d) => (
+              <tr key={d.eventId}>
+                <td>{when(d.occurredAt)}</td>
+                <td>
+                  {d.orderId}
+                  <br />
+                  <small>{d.eventType}</small>
+                </td>
+                <td>
+                  {d.merchantId}
+                  <br />
+                  <small>
+                    <button type="button" className="link" title="payment velocity of this buyer" onClick={() => setLookup({ entity: 'buyer', id: d.buyerId })}>
+                      {d.buyerId}
+                    </button>
+                  </small>
+                </td>
+                <td className="n">{money(d.amount, d.currency)}</td>
+                <td>
+                  <Status status={d.decision} /> {d.score}
+                  <br />
+                  <small>{d.configVersion}</small>
+                </td>
+                <td>
+                  <Reasons decision={d} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {decisions.data?.length === 0 && <p className="muted">No review or block decisions yet.</p>}
+      </div>
+      <VelocityPanel api={api} lookup={lookup} onLookup={setLookup} />
     </>
   );
 }
