@@ -53,7 +53,7 @@ function counting(store: FeatureStore) {
   return writes;
 }
 
-async function run(items: TimedOrderEvent[], options: { candidate?: Thresholds; suppressions?: Suppression[] } = {}) {
+async function run(items: TimedOrderEvent[], options: { live?: Thresholds; candidate?: Thresholds; suppressions?: Suppression[] } = {}) {
   const features = createMemoryFeatureStore();
   const writes = counting(features);
   const violations = new MemoryViolationLedger();
@@ -65,7 +65,7 @@ async function run(items: TimedOrderEvent[], options: { candidate?: Thresholds; 
     features,
     violations,
     decisions,
-    config: new StaticConfigSource(defaultThresholds),
+    config: new StaticConfigSource(options.live ?? defaultThresholds),
     warnings,
     ...(options.suppressions ? { suppressions: { suppressions: async () => options.suppressions! } } : {}),
     ...(options.candidate ? { shadow: { config: { candidate: async () => options.candidate! }, sink: shadow } } : {}),
@@ -111,6 +111,35 @@ describe('shadow mode', () => {
     expect(await shadow.violations('rate-4', 10)).toEqual([expect.objectContaining({ violationId: violations[0], merchantId: 'm-brush', type: 'fake_orders', side: 'live_only' })]);
     // Signals are causal: only the third order had three orders from one buyer behind it when placed.
     expect((await shadow.summary('rate-4'))?.transitions).toEqual({ 'allow->allow': 2, 'block->allow': 1 });
+  });
+
+  it('scores a rule the live version has off on the same features, when the candidate turns it on', async () => {
+    const { instrumentCycling: _off, ...payments } = defaultThresholds.rules.payments;
+    const live: Thresholds = { ...defaultThresholds, version: 'no-cycling', rules: { ...defaultThresholds.rules, payments } };
+    // One phone tries four cards, each declined.
+    const cycling = [1, 2, 3, 4].map((n) =>
+      timed(
+        orderEvent({
+          eventId: `try-${n}`,
+          type: 'order.payment_failed',
+          at: at(n),
+          amount: 60_000,
+          buyer: { id: `b-try-${n}`, accountCreatedAt: '2025-01-01T00:00:00Z' },
+          payment: { method: 'card', instrumentId: `pi-try-${n}`, status: 'declined' },
+          device: { id: 'dev-try' },
+        }),
+      ),
+    );
+
+    const { shadow } = await run(cycling, { live, candidate: { ...defaultThresholds, version: 'cycling-on' } });
+
+    expect(await shadow.decisions('cycling-on', 10)).toEqual([
+      expect.objectContaining({
+        eventId: 'try-4',
+        live: { decision: 'allow', score: 30, codes: ['DEVICE_SHARED_BY_ACCOUNTS'] },
+        candidate: { decision: 'review', score: 75, codes: ['INSTRUMENT_CYCLING', 'DEVICE_SHARED_BY_ACCOUNTS'] },
+      }),
+    ]);
   });
 
   it('does nothing when the candidate is the live version', async () => {

@@ -103,8 +103,9 @@ export function planVelocity(event: OrderEvent, atMs: number, rules: PaymentRule
   const buyersPerInstrument = ids.instrument
     ? probe({ key: velocityKeys.buyers('instrument', ids.instrument), member: event.buyer.id, add: recording, countSince: week, trim })
     : -1;
-  // Instruments tried per device and per account: read only while the cycling rule is on, always recorded.
-  const cycling = rules.instrumentCycling ? [atMs - WINDOWS[1]] : [];
+  // Instruments tried per device and per account, read even while the cycling rule is off: a shadow
+  // candidate that turns it on is scored on the same features as the live version.
+  const cycling = [atMs - WINDOWS[1]];
   const instrumentsTried = (entity: 'device' | 'buyer', id: string | undefined) =>
     id === undefined || ids.instrument === undefined
       ? -1
