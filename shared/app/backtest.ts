@@ -14,7 +14,7 @@ import { comparisonRows, compareRuns, RunTally, type BacktestReport, type EventF
 import type { Thresholds } from '../domain/config/thresholds';
 import type { DecisionKind } from '../domain/records';
 import { renderTable } from '../local/table';
-import { readInput, runReplay, type ReplayOptions } from './replay';
+import { readInput, ReplayDeadlineError, runReplay, type ReplayOptions } from './replay';
 
 export interface BacktestOptions {
   input: string;
@@ -24,6 +24,23 @@ export interface BacktestOptions {
   candidate: Thresholds;
   batchSize?: number;
   onProgress?: (side: 'baseline' | 'candidate', p: Parameters<NonNullable<ReplayOptions['onProgress']>>[0]) => void;
+  /** Wall-clock time (epoch ms) by which both replays must be done; past it the backtest stops with a BacktestDeadlineError. */
+  deadlineMs?: number;
+}
+
+/** A backtest that did not fit its time: which replay stopped, and how far it got. */
+export class BacktestDeadlineError extends Error {
+  constructor(
+    readonly side: 'baseline' | 'candidate',
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(
+      `the ${side} replay reached the time limit after ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events: ` +
+        'backtest a shorter period (from, to)',
+    );
+    this.name = 'BacktestDeadlineError';
+  }
 }
 
 export interface BacktestResult {
@@ -89,13 +106,18 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const started = performance.now();
   const replay = async (side: 'baseline' | 'candidate', config: Thresholds) => {
     const sideStarted = performance.now();
-    await runReplay({
-      input: options.input,
-      outDir: join(options.outDir, side),
-      config,
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      ...(options.onProgress ? { onProgress: (p) => options.onProgress!(side, p) } : {}),
-    });
+    try {
+      await runReplay({
+        input: options.input,
+        outDir: join(options.outDir, side),
+        config,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.onProgress ? { onProgress: (p) => options.onProgress!(side, p) } : {}),
+        ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+      });
+    } catch (error) {
+      throw error instanceof ReplayDeadlineError ? new BacktestDeadlineError(side, error.done, error.total) : error;
+    }
     return Math.round(performance.now() - sideStarted);
   };
   const baselineMs = await replay('baseline', options.baseline);

@@ -34,6 +34,19 @@ export interface ReplayOptions {
   batchSize?: number;
   onProgress?: (p: { done: number; total: number; eventsPerSecond: number }) => void;
   progressEveryMs?: number;
+  /** Wall-clock time (epoch ms) after which the replay stops between batches with a ReplayDeadlineError. */
+  deadlineMs?: number;
+}
+
+/** A replay stopped at its deadline (e.g. a Lambda's time limit), and how far it got. */
+export class ReplayDeadlineError extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`the replay reached its time limit after ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events`);
+    this.name = 'ReplayDeadlineError';
+  }
 }
 
 export interface LabelStats {
@@ -335,6 +348,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     for (let k = i; k < j; k++) lines[k]!.text = '';
     i = j;
     for (const file of Object.values(files)) await file.drained();
+    if (options.deadlineMs !== undefined && Date.now() > options.deadlineMs) {
+      await Promise.all(Object.values(files).map((f) => f.close()));
+      throw new ReplayDeadlineError(i, lines.length);
+    }
     const now = performance.now();
     if (options.onProgress && now - lastProgress >= (options.progressEveryMs ?? 1000)) {
       lastProgress = now;
