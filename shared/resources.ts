@@ -235,6 +235,11 @@ export const STREAM_ARCHIVE = {
   bucketName: (prefix: string, account: string, region: string): string => `${prefix}-stream-archive-${account}-${region}`,
 } as const;
 
+/** The backtest worker (functions/backtest-worker): Lambda's longest timeout, which its replays stop short of. */
+export const BACKTEST_WORKER = {
+  timeoutMinutes: 15,
+} as const;
+
 /** The analysts' console: environment through which the analyst API tells the page how to sign people in. */
 export const ANALYST_CONSOLE = {
   /** Base URL of the Cognito hosted sign-in. */

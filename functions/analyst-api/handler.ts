@@ -34,7 +34,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ConfigRefusedError, type ConfigService } from '../../shared/app/config/service';
-import { BacktestRequestSchema, type BacktestJob } from '../../shared/domain/backtest/compare';
+import { asSeen, BacktestRequestSchema, type BacktestJob } from '../../shared/domain/backtest/compare';
 import { diffVersions } from '../../shared/domain/config/lifecycle';
 import { SuppressionInputSchema } from '../../shared/domain/config/suppressions';
 import { ThresholdsSchema } from '../../shared/domain/config/thresholds';
@@ -58,6 +58,8 @@ export interface AnalystApiDeps {
   authenticate: Authenticator;
   consoleAuth: ConsoleAuth;
   newBacktestId?: () => string;
+  /** The backtest worker's time limit (Lambda's): a job running longer than this died, and is shown failed. */
+  backtestWorkerLimitMs?: number;
   log?: ErrorLog;
 }
 
@@ -245,7 +247,10 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
       },
     ],
 
-    [ANALYST_ROUTE_KEYS.backtests]: ['viewer', async (event) => json(200, { backtests: await deps.backtests.list(limitOf(event, 20, 100)) })],
+    [ANALYST_ROUTE_KEYS.backtests]: [
+      'viewer',
+      async (event) => json(200, { backtests: (await deps.backtests.list(limitOf(event, 20, 100))).map((job) => asSeen(job, event.requestContext.timeEpoch, deps.backtestWorkerLimitMs)) }),
+    ],
 
     [ANALYST_ROUTE_KEYS.startBacktest]: [
       'analyst',
@@ -279,7 +284,7 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
       async (event) => {
         const job = await deps.backtests.get(param(event, 'backtestId'));
         if (job === null) throw notFound(`no backtest ${param(event, 'backtestId')}`);
-        return json(200, job);
+        return json(200, asSeen(job, event.requestContext.timeEpoch, deps.backtestWorkerLimitMs));
       },
     ],
 

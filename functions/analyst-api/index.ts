@@ -16,7 +16,7 @@ import { defaultThresholds } from '../../shared/config';
 import { jwtAuthenticator } from '../../shared/http/principal';
 import { requireEnv } from '../../shared/lambda/env';
 import { redisFromEnv, withFreshRedisAuth } from '../../shared/lambda/redis';
-import { ANALYST_CONSOLE, TABLES } from '../../shared/resources';
+import { ANALYST_CONSOLE, BACKTEST_WORKER, TABLES } from '../../shared/resources';
 import { makeAnalystApiHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'analyst-api' });
@@ -36,6 +36,8 @@ const handle = makeAnalystApiHandler({
   backtests: new DynamoBacktestJobs(documents, requireEnv(TABLES.backtests.envVar)),
   // The backtests table's stream starts the worker (functions/backtest-worker): nothing to launch here.
   launcher: { launch: async () => {} },
+  // The worker's Lambda timeout, and a minute's grace.
+  backtestWorkerLimitMs: (BACKTEST_WORKER.timeoutMinutes + 1) * 60_000,
   decisions: new DynamoFlaggedDecisions(documents, requireEnv(TABLES.decisions.envVar)),
   ladder: new DynamoPenaltyLadder(documents, requireEnv(TABLES.penaltyCases.envVar)),
   velocity: createRedisFeatureStore(store.redis).sets,

@@ -13,7 +13,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEGRADED_LOG_MESSAGE } from '../../shared/app/riskScore';
 import { HTTP_ROUTES } from '../../shared/http/routes';
-import { ANALYST_CONSOLE, PENALTY_WORKFLOW, STREAM_ARCHIVE } from '../../shared/resources';
+import { ANALYST_CONSOLE, BACKTEST_WORKER, PENALTY_WORKFLOW, STREAM_ARCHIVE } from '../../shared/resources';
 import { alarmOnAny } from '../constructs/alarms';
 import { RisklineAnalystConsole } from '../constructs/analystConsole';
 import { acknowledgeWildcards, archiveArnForNag } from '../constructs/streamArchive';
@@ -201,7 +201,7 @@ export class RisklineStatelessStack extends Stack {
       description: 'Riskline backtest worker: replays archived history with a candidate and a baseline thresholds version and compares them',
       environment: { [STREAM_ARCHIVE.bucketEnvVar]: resources.archive.bucketName },
       memorySize: 3_008,
-      timeout: Duration.minutes(15),
+      timeout: Duration.minutes(BACKTEST_WORKER.timeoutMinutes),
     });
     // The history and both replays' files are written to /tmp.
     (worker.function.node.defaultChild as lambda.CfnFunction).ephemeralStorage = { size: 10_240 };

@@ -27,16 +27,18 @@ function setup() {
   const store = new MemoryConfigStore();
   const audit = new MemoryConfigAuditLog();
   const launched: BacktestJob[] = [];
+  const backtests = new MemoryBacktestJobs();
   const handler = makeAnalystApiHandler({
     config: createConfigService({ store, audit, seed: defaultThresholds }),
     shadow: new MemoryShadowResults(),
-    backtests: new MemoryBacktestJobs(),
+    backtests,
     launcher: { launch: async (job) => void launched.push(job) },
     decisions: { recent: async () => [], byOrder: async () => [] },
     ladder: { merchants: async () => [] },
     authenticate: devTokenAuthenticator,
     consoleAuth: { mode: 'dev', users: [] },
     newBacktestId: () => `bt-${launched.length + 1}`,
+    backtestWorkerLimitMs: 16 * 60_000,
   });
   const call = async (routeKey: string, c: Call = {}): Promise<{ status: number; body: Record<string, unknown> }> => {
     const event: APIGatewayProxyEventV2 = {
@@ -54,7 +56,7 @@ function setup() {
     const result = (await handler(event, {} as never)) as APIGatewayProxyStructuredResultV2;
     return { status: result.statusCode!, body: JSON.parse(result.body as string) as Record<string, unknown> };
   };
-  return { call, store, audit, launched };
+  return { call, store, audit, launched, backtests };
 }
 
 const stricter = { ...defaultThresholds, scoring: { reviewAt: 30, blockAt: 70 } };
@@ -186,5 +188,22 @@ describe('analyst API: suppressions, shadow mode, backtests', () => {
     expect(queued).toMatchObject({ status: 202, body: { backtestId: 'bt-1', status: 'queued', candidate: 'v1', baseline: defaultThresholds.version, requestedBy: 'alice' } });
     expect(launched.map((j) => j.backtestId)).toEqual(['bt-1']);
     expect(read.body).toMatchObject({ backtestId: 'bt-1', status: 'queued' });
+  });
+
+  it('shows a job still running after the worker\'s time limit as failed: its worker died without saying so', async () => {
+    const { call, backtests } = setup();
+    const job = { requestedBy: 'alice', requestedAt: '2026-11-28T09:00:00Z', candidate: 'v1', baseline: 'v0' };
+    await backtests.submit({ ...job, backtestId: 'bt-dead', status: 'running', startedAt: '2026-11-28T09:40:00Z' });
+    await backtests.submit({ ...job, backtestId: 'bt-busy', status: 'running', startedAt: '2026-11-28T09:50:00Z' });
+
+    const dead = await call(R.backtest, { token: CAROL, path: { backtestId: 'bt-dead' } });
+    const list = await call(R.backtests, { token: CAROL });
+
+    expect(dead.body).toMatchObject({ status: 'failed', finishedAt: '2026-11-28T09:56:00.000Z', error: expect.stringMatching(/^the worker stopped without recording the end/) });
+    expect((list.body.backtests as BacktestJob[]).map((j) => [j.backtestId, j.status]).sort()).toEqual([
+      ['bt-busy', 'running'],
+      ['bt-dead', 'failed'],
+    ]);
+    expect((await backtests.get('bt-dead'))?.status).toBe('running'); // shown, not rewritten
   });
 });

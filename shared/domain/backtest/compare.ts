@@ -37,6 +37,22 @@ export interface BacktestJob {
   report?: BacktestReport;
 }
 
+/**
+ * A job as readers should see it: one still `running` long after the worker's time limit was killed
+ * (out of memory, say) without recording its end, and is shown failed. The stored record is not changed.
+ */
+export function asSeen(job: BacktestJob, nowMs: number, workerLimitMs: number | undefined): BacktestJob {
+  if (job.status !== 'running' || workerLimitMs === undefined || job.startedAt === undefined) return job;
+  const startedMs = Date.parse(job.startedAt);
+  if (!(nowMs - startedMs > workerLimitMs)) return job;
+  return {
+    ...job,
+    status: 'failed',
+    finishedAt: new Date(startedMs + workerLimitMs).toISOString(),
+    error: 'the worker stopped without recording the end (out of memory or killed): run it again on a shorter period (from, to)',
+  };
+}
+
 export interface LabelStats {
   tp: number;
   fp: number;
