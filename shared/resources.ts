@@ -155,6 +155,21 @@ export const TABLES = {
     stream: 'NEW_AND_OLD_IMAGES',
     envVar: 'BACKTESTS_TABLE',
   },
+  /**
+   * Buyer reports (投诉与举报), one item per reportId. The sparse `openQueue` index lists open reports
+   * by due time (`queue` is set while open, removed by the decision); byBuyer and byMerchant list
+   * a buyer's and a merchant's reports by filing time.
+   */
+  reports: {
+    id: 'buyer-reports',
+    partitionKey: { name: 'reportId', type: 'S' },
+    globalIndexes: [
+      { indexName: 'openQueue', partitionKey: { name: 'queue', type: 'S' }, sortKey: { name: 'dueAtMs', type: 'N' } },
+      { indexName: 'byBuyer', partitionKey: { name: 'buyerId', type: 'S' }, sortKey: { name: 'filedAtMs', type: 'N' } },
+      { indexName: 'byMerchant', partitionKey: { name: 'merchantId', type: 'S' }, sortKey: { name: 'filedAtMs', type: 'N' } },
+    ],
+    envVar: 'REPORTS_TABLE',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export const STREAMS = {

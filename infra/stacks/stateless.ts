@@ -155,6 +155,20 @@ export class RisklineStatelessStack extends Stack {
           ],
           memorySize: 1_024,
         },
+        reports: {
+          description: 'Riskline reports: buyers report merchants and follow the outcome; analysts uphold (a violation) or dismiss',
+          environment: { [PENALTY_WORKFLOW.stateMachineArnEnvVar]: props.penaltyWorkflow.stateMachineArn },
+          tables: [
+            [
+              resources.tables.reports,
+              { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['openQueue', 'byBuyer', 'byMerchant'] },
+            ],
+            // An upheld report is recorded as the detectors' violations are, and starts the penalty workflow.
+            [resources.tables.violations, 'insert'],
+            configRead,
+          ],
+          memorySize: 512,
+        },
         'buyer-warnings': {
           description: 'Riskline buyer warnings: a buyer lists and acknowledges their own risk warnings',
           tables: [[resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], indexes: ['byBuyer'] }], configRead],
@@ -180,6 +194,7 @@ export class RisklineStatelessStack extends Stack {
     const penaltyApi = this.httpApi.functions['penalty-api']!.function;
     props.penaltyWorkflow.grantStartExecution(penaltyApi);
     props.penaltyWorkflow.grantTaskResponse(penaltyApi);
+    props.penaltyWorkflow.grantStartExecution(this.httpApi.functions.reports!.function);
 
     // Anything here is a batch Lambda gave up on: its records must be replayed before the stream drops them.
     alarmOnAny(

@@ -30,6 +30,7 @@ export const unauthorized = (message = 'a valid bearer token is required') => ne
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const tooManyRequests = (code: string, message: string) => new HttpError(429, code, message);
 export const unprocessable = (code: string, message: string) => new HttpError(422, code, message);
 
 export function issuesOf(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {

@@ -35,6 +35,12 @@ export const HTTP_ROUTES = [
   // Buyers' in-app risk warnings (functions/buyer-warnings/handler.ts: a buyer reads only their own).
   { routeKey: 'GET /v1/buyers/{buyerId}/warnings', functionId: 'buyer-warnings', description: 'buyers: their risk warnings, unread first, paginated', auth: 'jwt' },
   { routeKey: 'POST /v1/buyers/{buyerId}/warnings/{warningId}/ack', functionId: 'buyer-warnings', description: 'buyers: acknowledge a risk warning', auth: 'jwt' },
+  // Buyer reports (投诉与举报): buyers file and follow theirs, analysts handle the queue (functions/reports/handler.ts).
+  { routeKey: 'POST /v1/buyers/{buyerId}/reports', functionId: 'reports', description: 'buyers: report a merchant (fake orders, fake reviews, price gouging, payment fraud)', auth: 'jwt' },
+  { routeKey: 'GET /v1/buyers/{buyerId}/reports', functionId: 'reports', description: 'buyers: their reports and the outcome of each', auth: 'jwt' },
+  { routeKey: 'GET /v1/reports', functionId: 'reports', description: "analysts: open reports, earliest due first, or a merchant's reports", auth: 'jwt' },
+  { routeKey: 'GET /v1/reports/{reportId}', functionId: 'reports', description: 'analysts: one report and how many buyers reported its merchant', auth: 'jwt' },
+  { routeKey: 'POST /v1/reports/{reportId}/decision', functionId: 'reports', description: "analysts: uphold a report (a violation on the merchant's case) or dismiss it", auth: 'jwt' },
   // Trust-and-safety analysts: the thresholds lifecycle, suppressions, shadow mode, backtests, console reads (functions/analyst-api/handler.ts).
   { routeKey: 'GET /v1/console/config', functionId: 'analyst-api', description: 'the analysts console: how it signs people in (no secrets)', auth: 'none' },
   { routeKey: 'GET /v1/config/live', functionId: 'analyst-api', description: 'analysts: the live thresholds version', auth: 'jwt' },

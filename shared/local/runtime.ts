@@ -13,17 +13,22 @@ import { join } from 'node:path';
 import { makeHealthHandler } from '../../functions/health/handler';
 import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
+import { makeReportsHandler } from '../../functions/reports/handler';
 import { makeRiskScoreHandler } from '../../functions/risk-score/handler';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../adapters/dynamodb/decisionLog';
 import { DynamoQuarantine } from '../adapters/dynamodb/quarantine';
+import { DynamoReportStore } from '../adapters/dynamodb/reports';
 import { DynamoViolationLedger } from '../adapters/dynamodb/violationLedger';
 import { createOrderPipeline, type OrderPipeline } from '../app/orderPipeline';
 import { createReviewPipeline } from '../app/reviewPipeline';
+import { createReportService } from '../app/reports/service';
 import { makeRiskScorer } from '../app/riskScore';
 import type { StreamEvent } from '../contracts/events';
 import type { Thresholds } from '../domain/config/thresholds';
 import type { Decision, QuarantinedRecord, Violation, WarningRequest } from '../domain/records';
+import { devBuyerAuthenticator, devTokenSecret } from '../http/buyerAuth';
+import { devTokenAuthenticator } from '../http/principal';
 import { HTTP_ROUTES } from '../http/routes';
 import type { Log } from '../lambda/kinesisConsumer';
 import type { EventSourceSettings } from '../resources';
@@ -263,6 +268,17 @@ function httpFunctions(deps: HttpDeps): Record<string, HttpHandler> {
       seed: deps.thresholds,
       velocity: deps.features.store.sets,
       ...localHistory(deps.outDir),
+    }),
+    // Buyer reports as functions/reports/index.ts wires them; an upheld report reaches the local penalty workflow.
+    reports: makeReportsHandler({
+      authenticate: devTokenAuthenticator,
+      authenticateBuyer: devBuyerAuthenticator(devTokenSecret()),
+      reports: createReportService({
+        store: new DynamoReportStore(deps.documents, deps.tables.reports),
+        config: deps.config,
+        violations: new DynamoViolationLedger(deps.documents, deps.tables.violations),
+        penalties: deps.penalties.workflow,
+      }),
     }),
     'risk-score': makeRiskScoreHandler({
       idempotency: deps.features.idempotency,

@@ -197,6 +197,7 @@ export * from './penalties';
 export * from './reviews';
 export * from './config';
 export * from './warnings';
+export * from './reports';
 
 /** Answers remembered by idempotency key (what a client's retried request gets back). */
 export interface IdempotencyStore {

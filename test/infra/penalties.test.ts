@@ -2,6 +2,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PENALTY_ROUTE_KEYS } from '../../functions/penalty-api/handler';
+import { REPORT_ROUTE_KEYS } from '../../functions/reports/handler';
 import { HTTP_ROUTES } from '../../shared/http/routes';
 import { PENALTY_WORKFLOW, TABLES, penaltyEventBusName, penaltyStateMachineName } from '../../shared/resources';
 import { logicalIdOf, refersTo, synthesizeRiskline, type SynthesizedRiskline } from './synth';
@@ -138,5 +139,34 @@ describe('penalty API and the order consumer', () => {
     expect(refersTo(start[0]!.Resource, logicalIdOf(riskline.penalties.workflow.stateMachine))).toBe(true);
     const interfaces = Object.values(riskline.statefulTemplate.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
     expect(interfaces.map((e) => [JSON.stringify(e.Properties.ServiceName).includes('.states'), e.Properties.PrivateDnsEnabled])).toEqual([[true, true]]);
+  });
+});
+
+describe('buyer reports', () => {
+  it('serves every route of the reports handler, and only those, on the reports function behind the JWT authorizer', () => {
+    const declared = HTTP_ROUTES.filter((r) => r.functionId === 'reports').map((r) => r.routeKey);
+    const built = Object.values(riskline.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as Record<string, unknown>);
+
+    expect([...declared].sort()).toEqual(Object.values(REPORT_ROUTE_KEYS).sort());
+    for (const routeKey of declared) expect(built.find((r) => r.RouteKey === routeKey), routeKey).toMatchObject({ AuthorizationType: 'JWT' });
+  });
+
+  it('lets the reports function keep reports, add violations (never change them) and start penalty executions, and nothing on the cases', () => {
+    const fn = riskline.stateless.httpApi.functions.reports!.function;
+    const statements = statementsOfRole(riskline.statelessTemplate, fn.role!);
+
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.reports.table)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.violations.table))).not.toContain('dynamodb:UpdateItem');
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.violations.table))).toContain('dynamodb:PutItem');
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.penaltyCases.table))).toEqual([]);
+    const onMachine = statements.filter((s) => refersTo(s.Resource, logicalIdOf(riskline.penalties.workflow.stateMachine))).flatMap((s) => [s.Action].flat());
+    expect(onMachine).toEqual(['states:StartExecution']);
+  });
+
+  it('keeps reports in a table with the open queue, buyer and merchant indexes', () => {
+    riskline.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: TABLES.reports.partitionKey.name, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: Match.arrayWith(TABLES.reports.globalIndexes.map((i) => Match.objectLike({ IndexName: i.indexName }))),
+    });
   });
 });

@@ -75,6 +75,8 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'RisklineStateless/Http/Health/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/Http/PenaltyApi/Function AwsSolutions-L1',
   'RisklineStateless/Http/PenaltyApi/Role AwsSolutions-IAM5[Resource::*]',
+  'RisklineStateless/Http/Reports/Function AwsSolutions-L1',
+  'RisklineStateless/Http/Reports/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/Http/RiskScore/Function AwsSolutions-L1',
   'RisklineStateless/Http/RiskScore/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/OrderStream/Function AwsSolutions-L1',

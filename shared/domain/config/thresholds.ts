@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PenaltyPolicySchema } from '../penalties/policy';
+import { DEFAULT_REPORT_RULES, ReportRulesSchema } from '../reports/report';
 import { PaymentRulesSchema } from './paymentRules';
 import { PriceGougingRulesSchema } from './priceRules';
 import { ReviewRulesSchema } from './reviewRules';
@@ -58,6 +59,8 @@ export const ThresholdsSchema = z
     penalties: PenaltyPolicySchema,
     /** Buyer warnings: de-duplication window, per-buyer rate limit, retention, withdrawal, own sources. */
     warnings: WarningRulesSchema,
+    /** Buyer reports (投诉与举报): how soon analysts answer, per-buyer limit, escalation. Absent in versions written before reports: the defaults. */
+    reports: ReportRulesSchema.default(DEFAULT_REPORT_RULES),
   })
   .refine((t) => t.scoring.reviewAt <= t.scoring.blockAt, {
     message: 'reviewAt must not exceed blockAt',

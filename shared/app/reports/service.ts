@@ -1,0 +1,100 @@
+/**
+ * Buyer reports, the application side: filing (with the per-buyer limit), the analysts' queue (with
+ * each merchant's reporting-buyer count) and decisions (an upheld report records a violation in the
+ * ledger and hands it to the penalty workflow). The reports function and the local runtime use it.
+ */
+import { mapBounded } from '../../adapters/dynamodb/concurrency';
+import {
+  decideReport,
+  fileReport,
+  queueReports,
+  type QueuedReport,
+  type Report,
+  type ReportDecision,
+  type ReportInput,
+} from '../../domain/reports/report';
+import type { ConfigSource, PenaltyWorkflow, ReportStore, ViolationLedger } from '../../ports';
+
+const DAY_MS = 86_400_000;
+/** A merchant's reports read for its reporting-buyer count, at most. */
+const MERCHANT_REPORTS_READ = 500;
+
+export interface ReportServiceDeps {
+  store: ReportStore;
+  config: ConfigSource;
+  violations: ViolationLedger;
+  penalties: PenaltyWorkflow;
+}
+
+export type FileOutcome = { kind: 'filed' | 'existing'; report: Report } | { kind: 'too_many'; open: number; limit: number };
+export type DecisionOutcome = { kind: 'decided'; report: Report; repeated: boolean } | { kind: 'not_found' } | { kind: 'conflict'; message: string };
+
+export function createReportService(deps: ReportServiceDeps) {
+  async function rules() {
+    return (await deps.config.current()).reports;
+  }
+
+  return {
+    async file(buyerId: string, input: ReportInput, atMs: number): Promise<FileOutcome> {
+      const r = await rules();
+      const report = fileReport(buyerId, input, atMs, r);
+      // A retried request finds its report before the limit is looked at.
+      const existing = await deps.store.get(report.reportId);
+      if (existing) return { kind: 'existing', report: existing };
+      const open = await deps.store.openCountOf(buyerId);
+      if (open >= r.maxOpenPerBuyer) return { kind: 'too_many', open, limit: r.maxOpenPerBuyer };
+      const stored = await deps.store.file(report);
+      return { kind: stored.created ? 'filed' : 'existing', report: stored.report };
+    },
+
+    async ofBuyer(buyerId: string, limit: number): Promise<Report[]> {
+      return deps.store.byBuyer(buyerId, limit);
+    },
+
+    /** Open reports in the order analysts should take them, each with its merchant's reporting-buyer count. */
+    async queue(atMs: number, limit: number): Promise<QueuedReport[]> {
+      const r = await rules();
+      const open = await deps.store.open(limit);
+      const merchants = [...new Set(open.map((o) => o.merchantId))];
+      const since = atMs - r.escalation.windowDays * DAY_MS;
+      const recent = await mapBounded(merchants, 8, (m) => deps.store.byMerchant(m, since, MERCHANT_REPORTS_READ));
+      return queueReports(open, new Map(merchants.map((m, n) => [m, recent[n]!])), atMs, r);
+    },
+
+    /** A merchant's reports in the escalation window, and how many distinct buyers filed them. */
+    async ofMerchant(merchantId: string, atMs: number): Promise<{ reports: Report[]; reportingBuyers: number; escalated: boolean }> {
+      const r = await rules();
+      const reports = await deps.store.byMerchant(merchantId, atMs - r.escalation.windowDays * DAY_MS, MERCHANT_REPORTS_READ);
+      const buyers = new Set(reports.filter((x) => x.status !== 'dismissed').map((x) => x.buyerId)).size;
+      return { reports, reportingBuyers: buyers, escalated: buyers >= r.escalation.distinctBuyers };
+    },
+
+    async get(reportId: string): Promise<Report | null> {
+      return deps.store.get(reportId);
+    },
+
+    /**
+     * Decides a report. The decision is stored first (conditional on the report being open), then its
+     * effects are delivered: both are idempotent by id, and the same decision sent again (a retry after
+     * a failed delivery) delivers them again, so an upheld report always reaches the penalty case.
+     */
+    async decide(reportId: string, decision: ReportDecision, by: string, atMs: number): Promise<DecisionOutcome> {
+      const config = await deps.config.current();
+      const report = await deps.store.get(reportId);
+      if (report === null) return { kind: 'not_found' };
+      const outcome = decideReport(report, decision, by, atMs, config.version);
+      if (!outcome.ok) return { kind: 'conflict', message: outcome.message };
+      if (!outcome.repeated && !(await deps.store.decide(outcome.report))) {
+        // Decided meanwhile: the same way is a repeat, the other way a conflict.
+        return this.decide(reportId, decision, by, atMs);
+      }
+      if (outcome.violation) {
+        await deps.violations.record([outcome.violation]);
+        await deps.penalties.onViolations([outcome.violation]);
+      }
+      return { kind: 'decided', report: outcome.report, repeated: outcome.repeated };
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;

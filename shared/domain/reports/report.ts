@@ -1,0 +1,241 @@
+/**
+ * Buyer reports (投诉与举报): a buyer reports a merchant for one of the conducts the platform
+ * enforces; analysts handle reports in a queue with a due time; an upheld report becomes a violation
+ * on the merchant's penalty case, and the buyer sees the outcome. Pure: the ids, the lifecycle, the
+ * queue's order and escalation, and what the buyer is shown.
+ *
+ * A report is a signal, not a strike: many distinct buyers reporting one merchant escalate its
+ * reports (first in the queue, due sooner), but only an analyst's decision counts against the
+ * merchant. So a competitor's report flood cannot move the penalty ladder on its own.
+ */
+import { z } from 'zod';
+import { stableId } from '../ids';
+import { VIOLATION_TYPES } from '../penalties/policy';
+import type { Violation, ViolationType } from '../records';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export const ReportRulesSchema = z.object({
+  /** Analysts answer a report within this many hours of its filing: its due time in the queue. */
+  handleWithinHours: z.number().positive(),
+  /** Open reports one buyer may have at once; past it a new report is refused (429), not queued. */
+  maxOpenPerBuyer: z.number().int().min(1),
+  escalation: z.object({
+    /** A merchant reported by at least this many distinct buyers within `windowDays` has its open reports escalated. */
+    distinctBuyers: z.number().int().min(2),
+    windowDays: z.number().positive(),
+    /** An escalated report is due this many hours after its filing (when sooner than its own due time). */
+    handleWithinHours: z.number().positive(),
+  }),
+});
+export type ReportRules = z.infer<typeof ReportRulesSchema>;
+
+/** Stored versions written before reports existed read with these. */
+export const DEFAULT_REPORT_RULES: ReportRules = {
+  handleWithinHours: 72,
+  maxOpenPerBuyer: 10,
+  escalation: { distinctBuyers: 3, windowDays: 30, handleWithinHours: 24 },
+};
+
+/** What a buyer can report: the conducts the penalty ladder counts, so an upheld report is a violation of its category. */
+export const REPORT_CATEGORIES = VIOLATION_TYPES;
+export type ReportCategory = ViolationType;
+
+const id = z.string().trim().min(1, 'must not be empty').max(200, 'is too long');
+
+/** A buyer's report, as the buyer sends it. */
+export const ReportInputSchema = z.strictObject({
+  merchantId: id,
+  category: z.enum(REPORT_CATEGORIES),
+  /** What it is about, when the buyer can say: an order, a product, a review. */
+  orderId: id.optional(),
+  skuId: id.optional(),
+  reviewId: id.optional(),
+  statement: z.string().trim().min(1, 'say what happened').max(2_000, 'at most 2,000 characters'),
+});
+export type ReportInput = z.infer<typeof ReportInputSchema>;
+
+export type ReportStatus = 'open' | 'upheld' | 'dismissed';
+
+export const ReportDecisionSchema = z.strictObject({
+  upheld: z.boolean(),
+  /** Why: it goes on the report and, when upheld, into the violation's evidence and the audit trail. */
+  note: z.string().trim().min(1, 'a reason is required').max(2_000),
+});
+export type ReportDecision = z.infer<typeof ReportDecisionSchema>;
+
+export interface Report {
+  reportId: string;
+  buyerId: string;
+  merchantId: string;
+  category: ReportCategory;
+  orderId?: string;
+  skuId?: string;
+  reviewId?: string;
+  statement: string;
+  filedAt: string;
+  filedAtMs: number;
+  /** When analysts should have answered (filedAt + handleWithinHours). */
+  dueAtMs: number;
+  status: ReportStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  note?: string;
+  /** The violation an upheld report recorded. */
+  violationId?: string;
+}
+
+/** One report per buyer, merchant, category and subject: filing it again (a retried request) is the same report. */
+export function reportIdOf(buyerId: string, input: ReportInput): string {
+  return stableId('report', buyerId, input.merchantId, input.category, input.orderId ?? '', input.skuId ?? '', input.reviewId ?? '');
+}
+
+export function fileReport(buyerId: string, input: ReportInput, atMs: number, rules: ReportRules): Report {
+  return {
+    reportId: reportIdOf(buyerId, input),
+    buyerId,
+    merchantId: input.merchantId,
+    category: input.category,
+    ...(input.orderId === undefined ? {} : { orderId: input.orderId }),
+    ...(input.skuId === undefined ? {} : { skuId: input.skuId }),
+    ...(input.reviewId === undefined ? {} : { reviewId: input.reviewId }),
+    statement: input.statement,
+    filedAt: new Date(atMs).toISOString(),
+    filedAtMs: atMs,
+    dueAtMs: atMs + rules.handleWithinHours * HOUR_MS,
+    status: 'open',
+  };
+}
+
+export type DecideOutcome =
+  | { ok: true; report: Report; violation?: Violation; repeated: boolean }
+  | { ok: false; message: string };
+
+/**
+ * An analyst's decision on a report. Deciding an open report closes it; deciding it again the same
+ * way (a retried request) answers the same, so its effects can be delivered again; deciding it the
+ * other way is refused.
+ */
+export function decideReport(report: Report, decision: ReportDecision, by: string, atMs: number, configVersion: string): DecideOutcome {
+  const status: ReportStatus = decision.upheld ? 'upheld' : 'dismissed';
+  if (report.status !== 'open') {
+    if (report.status !== status) return { ok: false, message: `report ${report.reportId} is already ${report.status}` };
+    return { ok: true, report, repeated: true, ...(decision.upheld ? { violation: reportViolation(report, configVersion) } : {}) };
+  }
+  const decided: Report = { ...report, status, decidedBy: by, decidedAt: new Date(atMs).toISOString(), note: decision.note };
+  if (!decision.upheld) return { ok: true, report: decided, repeated: false };
+  const violation = reportViolation(decided, configVersion);
+  return { ok: true, report: { ...decided, violationId: violation.violationId }, violation, repeated: false };
+}
+
+/**
+ * The violation an upheld report records: of the report's category, at the time it was filed (the
+ * conduct happened before the buyer reported it), with the report as evidence. Its id derives from
+ * the report, so delivering it again changes nothing.
+ */
+export function reportViolation(report: Report, configVersion: string): Violation {
+  return {
+    violationId: stableId('violation', 'buyer_report', report.reportId),
+    merchantId: report.merchantId,
+    type: report.category,
+    occurredAt: report.filedAt,
+    evidence: {
+      source: 'buyer_report',
+      reportId: report.reportId,
+      buyerId: report.buyerId,
+      ...(report.orderId === undefined ? {} : { orderId: report.orderId }),
+      ...(report.skuId === undefined ? {} : { skuId: report.skuId }),
+      ...(report.reviewId === undefined ? {} : { reviewId: report.reviewId }),
+      statement: report.statement.slice(0, 500),
+      upheldBy: report.decidedBy,
+      upheldAt: report.decidedAt,
+      note: report.note,
+    },
+    configVersion,
+  };
+}
+
+/** How many distinct buyers reported the merchant within the window ending at `atMs` (dismissed reports do not count). */
+export function reportingBuyers(merchantReports: readonly Report[], atMs: number, rules: ReportRules): number {
+  const since = atMs - rules.escalation.windowDays * DAY_MS;
+  const buyers = new Set<string>();
+  for (const r of merchantReports) if (r.status !== 'dismissed' && r.filedAtMs >= since && r.filedAtMs <= atMs) buyers.add(r.buyerId);
+  return buyers.size;
+}
+
+/** An open report as the analysts' queue shows it. */
+export interface QueuedReport extends Report {
+  /** Distinct buyers who reported this merchant within the escalation window. */
+  reportingBuyers: number;
+  escalated: boolean;
+  /** Its due time, sooner when escalated. */
+  effectiveDueAtMs: number;
+  effectiveDueAt: string;
+  overdue: boolean;
+}
+
+/**
+ * The analysts' queue: open reports with their merchant's reporting-buyer count, escalated when it
+ * reaches the threshold, ordered by (effective) due time, earliest first. `merchantReports` holds,
+ * per merchant, its reports within the escalation window.
+ */
+export function queueReports(open: readonly Report[], merchantReports: ReadonlyMap<string, readonly Report[]>, atMs: number, rules: ReportRules): QueuedReport[] {
+  const counts = new Map<string, number>();
+  const queued = open
+    .filter((r) => r.status === 'open')
+    .map((r): QueuedReport => {
+      let buyers = counts.get(r.merchantId);
+      if (buyers === undefined) counts.set(r.merchantId, (buyers = reportingBuyers(merchantReports.get(r.merchantId) ?? [r], atMs, rules)));
+      const escalated = buyers >= rules.escalation.distinctBuyers;
+      const effectiveDueAtMs = escalated ? Math.min(r.dueAtMs, r.filedAtMs + rules.escalation.handleWithinHours * HOUR_MS) : r.dueAtMs;
+      return { ...r, reportingBuyers: buyers, escalated, effectiveDueAtMs, effectiveDueAt: new Date(effectiveDueAtMs).toISOString(), overdue: effectiveDueAtMs < atMs };
+    });
+  return queued.sort((a, b) => a.effectiveDueAtMs - b.effectiveDueAtMs || a.reportId.localeCompare(b.reportId));
+}
+
+/** What the buyer who filed it sees: an allowlist (never the analyst's note or name), and the outcome in words. */
+export interface BuyerReportView {
+  reportId: string;
+  merchantId: string;
+  category: ReportCategory;
+  orderId?: string;
+  skuId?: string;
+  reviewId?: string;
+  statement: string;
+  filedAt: string;
+  status: ReportStatus;
+  decidedAt?: string;
+  outcome: { zh: string; en: string };
+}
+
+const CATEGORY_NAMES: Record<ReportCategory, { zh: string; en: string }> = {
+  fake_orders: { zh: '刷单', en: 'fake orders' },
+  fake_reviews: { zh: '虚假评价', en: 'fake reviews' },
+  price_gouging: { zh: '哄抬价格', en: 'price gouging' },
+  suspicious_payments: { zh: '支付欺诈', en: 'payment fraud' },
+};
+
+export function buyerReportView(report: Report): BuyerReportView {
+  const name = CATEGORY_NAMES[report.category];
+  const due = new Date(report.dueAtMs).toISOString().slice(0, 16).replace('T', ' ');
+  const outcome =
+    report.status === 'open'
+      ? { zh: `我们已收到您关于${name.zh}的举报，将于 ${due} (UTC) 前处理并告知结果。`, en: `We received your report of ${name.en} and will handle it by ${due} UTC.` }
+      : report.status === 'upheld'
+        ? { zh: `您关于${name.zh}的举报经核实成立，已记入该商家的违规记录。感谢您的举报。`, en: `Your report of ${name.en} was upheld and recorded against the shop. Thank you for reporting it.` }
+        : { zh: `经核查，您关于${name.zh}的举报暂未发现违规。如有新的证据，欢迎再次举报。`, en: `We looked into your report of ${name.en} and found no violation. If you have new evidence, report it again.` };
+  return {
+    reportId: report.reportId,
+    merchantId: report.merchantId,
+    category: report.category,
+    ...(report.orderId === undefined ? {} : { orderId: report.orderId }),
+    ...(report.skuId === undefined ? {} : { skuId: report.skuId }),
+    ...(report.reviewId === undefined ? {} : { reviewId: report.reviewId }),
+    statement: report.statement,
+    filedAt: report.filedAt,
+    status: report.status,
+    ...(report.decidedAt === undefined ? {} : { decidedAt: report.decidedAt }),
+    outcome,
+  };
+}
