@@ -103,6 +103,8 @@ export interface AnalystConsoleDeps extends LocalAnalystApiDeps {
   host?: string;
   /** 0: any free port. */
   port?: number;
+  /** The reports function (buyer reports' queue and decisions), served on the same origin when given. */
+  reports?: HttpHandler;
 }
 
 export interface RunningConsole {
@@ -130,8 +132,8 @@ export async function startAnalystConsole(deps: AnalystConsoleDeps): Promise<Run
     throw new Error(`the console is not built: ${join(root, 'index.html')} is missing (npm run build:console)`);
   }
   const gateway = await startHttpGateway({
-    routes: HTTP_ROUTES.filter((r) => r.functionId === 'analyst-api'),
-    handlers: { 'analyst-api': makeLocalAnalystApi(deps) },
+    routes: HTTP_ROUTES.filter((r) => r.functionId === 'analyst-api' || (deps.reports !== undefined && r.functionId === 'reports')),
+    handlers: { 'analyst-api': makeLocalAnalystApi(deps), ...(deps.reports ? { reports: deps.reports } : {}) },
   });
 
   const proxy = (req: IncomingMessage, res: ServerResponse) => {
@@ -207,11 +209,12 @@ export async function serveAnalystConsole(options: {
   outDir: string;
   staticDir?: string;
   signal?: AbortSignal;
+  reports?: HttpHandler;
 }): Promise<string> {
   const staticDir = options.staticDir ?? join('out', 'console');
   const documents = createDocumentClient({ endpoint: options.dynamodbEndpoint });
   try {
-    const running = await startAnalystConsole({ documents, tables: options.tables, seed: options.seed, staticDir, ...localHistory(options.outDir) });
+    const running = await startAnalystConsole({ documents, tables: options.tables, seed: options.seed, staticDir, ...localHistory(options.outDir), ...(options.reports ? { reports: options.reports } : {}) });
     options.signal?.addEventListener('abort', () => void running.close().finally(() => documents.destroy()), { once: true });
     return `analysts console: ${running.url} (sign in as ${DEV_USERS.map((u) => u.label).join(', ')}; backtests replay ${join(options.outDir, 'events.jsonl')})`;
   } catch (error) {

@@ -88,6 +88,8 @@ export interface LocalRuntime {
   buyerWarnings: LocalWarnings;
   /** The penalty workflow (cases, approvals, audit on dynalite) the order pipeline feeds. */
   penalties: LocalPenalties;
+  /** The HTTP API's functions by functionId, as the gateway serves them. */
+  httpHandlers: Record<string, HttpHandler>;
   /** Puts events on the streams (PutRecords; partition key merchantId / skuId). */
   put(events: readonly StreamEvent[]): Promise<void>;
   /** Records put so far, and records the consumers are done with (processed or dead-lettered). */
@@ -188,12 +190,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     closers.unshift(() => mappings.orders.stop(), () => mappings.reviews.stop());
 
+    const httpHandlers = {
+      ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, outDir: options.outDir }),
+      ...buyerWarnings.httpHandlers,
+    };
     const gateway: RunningGateway = await startHttpGateway({
       routes: HTTP_ROUTES,
-      handlers: {
-        ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, outDir: options.outDir }),
-        ...buyerWarnings.httpHandlers,
-      },
+      handlers: httpHandlers,
       ...(options.httpPort !== undefined ? { port: options.httpPort } : {}),
     });
     closers.unshift(() => gateway.close());
@@ -209,6 +212,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       warnings,
       buyerWarnings,
       penalties,
+      httpHandlers,
       put: (events) => producer.put(events),
       progress: () => ({ put: producer.records, done: mappings.orders.stats.records + mappings.reviews.stats.records }),
       drain: async () => {

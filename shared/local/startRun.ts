@@ -237,7 +237,7 @@ export async function runStart(options: StartOptions): Promise<StartResult> {
     if (options.serve) {
       print(`serving until Ctrl-C: HTTP API ${runtime.endpoints.http} (${HTTP_ROUTES.map((r) => r.routeKey).join(', ')}), report ${await serveReport(reportPath, options.signal)}`);
       print(`buyer warnings, live: ${runtime.endpoints.buyerPage}/?buyer=${encodeURIComponent(warnings[0]?.warning.buyerId ?? '<buyerId>')} (WebSocket API ${runtime.endpoints.webSocket})`);
-      print(await serveAnalystConsole({ dynamodbEndpoint: runtime.endpoints.dynamodb, tables: runtime.tables, seed: thresholds, outDir: options.outDir, ...(options.signal ? { signal: options.signal } : {}) }));
+      print(await serveAnalystConsole({ dynamodbEndpoint: runtime.endpoints.dynamodb, tables: runtime.tables, seed: thresholds, outDir: options.outDir, reports: runtime.httpHandlers.reports!, ...(options.signal ? { signal: options.signal } : {}) }));
       await waitForAbort(options.signal);
     }
     return { summary, scoreboard, manifest, reportPath, files };

@@ -3,8 +3,8 @@
  * a temporary directory) served with the analyst API on dynalite, over simulated history that ran
  * through the order pipeline with a shadow candidate and a suppression. An analyst edits a threshold
  * and sees validation as she types, saves the draft and backtests it; an approver (a second person)
- * approves and publishes it; the payment velocity of a card is looked up. Screenshots of each view go
- * to out/screenshots.
+ * approves and publishes it; the payment velocity of a card is looked up; an escalated buyer report is
+ * upheld and reaches the merchant's penalty case. Screenshots of each view go to out/screenshots.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConfigStore } from '../../shared/adapters/dynamodb/configStore';
+import { DynamoReportStore } from '../../shared/adapters/dynamodb/reports';
+import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
+import { makeReportsHandler } from '../../functions/reports/handler';
+import { createReportService, type ReportService } from '../../shared/app/reports/service';
+import { devBuyerAuthenticator, devTokenSecret } from '../../shared/http/buyerAuth';
+import { devTokenAuthenticator } from '../../shared/http/principal';
 import { MemoryDecisionLog, MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
 import { createOrderPipeline } from '../../shared/app/orderPipeline';
 import { defaultThresholds } from '../../shared/config';
@@ -30,6 +36,7 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
   let server: RunningConsole;
   let browser: Browser;
   let page: Page;
+  let reports: ReportService;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'riskline-console-'));
@@ -44,6 +51,12 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
       process.env.NODE_ENV = nodeEnv;
     }
     world = await startAnalystWorld(dir, { events: 4_000, at: '2026-11-20T09:00:00.000Z' });
+    reports = createReportService({
+      store: new DynamoReportStore(world.documents, world.tables.reports),
+      config: new StaticConfigSource(defaultThresholds),
+      violations: new DynamoViolationLedger(world.documents, world.tables.violations),
+      penalties: world.penalties.workflow,
+    });
     server = await startAnalystConsole({
       documents: world.documents,
       tables: world.tables,
@@ -52,6 +65,7 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
       workDir: join(dir, 'backtests'),
       staticDir: join(dir, 'console'),
       velocity: world.features.sets,
+      reports: makeReportsHandler({ reports, authenticate: devTokenAuthenticator, authenticateBuyer: devBuyerAuthenticator(devTokenSecret()) }),
     });
     await mkdir(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
@@ -162,6 +176,34 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     expect(await declinedRow.locator('td.n').allTextContents()).toEqual(['2', '2', '2']);
     expect(await page.locator('[data-testid=velocity-view] table.velocity tr', { hasText: 'distinct buyers' }).locator('td.n').allTextContents()).toEqual(['1', '1', '1']);
     await shot('7c-velocity');
+
+    // Buyer reports: three buyers report one shop (escalated, first in the queue), one buyer another.
+    const now2 = Date.now();
+    await reports.file('b-calm', { merchantId: 'm-report-calm', category: 'fake_reviews', statement: 'All five-star reviews posted the same night.' }, now2 - 3_600_000);
+    for (const [n, b] of ['b-r1', 'b-r2', 'b-r3'].entries()) {
+      await reports.file(b, { merchantId: 'm-report-hot', category: 'price_gouging', skuId: 'sku-mask', statement: `Masks at five times the price (buyer ${n + 1}).` }, now2 - (3 - n) * 60_000);
+    }
+    await signIn('dev:analyst:alice');
+    await tab('reports');
+    const rows = page.locator('[data-testid=reports-queue] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(4);
+    expect(await rows.first().textContent()).toContain('m-report-hot');
+    expect(await rows.first().textContent()).toContain('escalated');
+    expect(await rows.last().textContent()).toContain('m-report-calm');
+    await shot('8a-reports');
+    const first = rows.first();
+    const reportId = (await first.getAttribute('data-report'))!;
+    await first.locator('input.note').fill('Listing history shows the price jump; three buyers agree.');
+    await first.locator('button', { hasText: 'Uphold' }).click();
+    await page.locator('[data-testid=reports-decided]', { hasText: 'upheld' }).waitFor();
+    await page.locator('[data-testid=reports-queue] tbody tr').nth(2).waitFor();
+    expect(await page.locator('[data-testid=reports-queue] tbody tr').count()).toBe(3);
+    const upheld = (await reports.get(reportId))!;
+    expect(upheld).toMatchObject({ status: 'upheld', decidedBy: 'alice' });
+    const tracked = (await world.penalties.cases.load('m-report-hot'))!.state.violations.map((v) => v.violationId);
+    expect(tracked).toContain(upheld.violationId);
+    await shot('8b-report-upheld');
 
     await tab('merchants');
     await page.locator('[data-testid=ladder-view] tbody tr').first().waitFor();

@@ -23,7 +23,7 @@ import type { Thresholds } from '../../shared/domain/config/thresholds';
 import { localLiveConfig } from '../../shared/local/analystConsole';
 import { localDynamoClient } from '../../shared/local/clients';
 import { startDynalite, type RunningEmulator } from '../../shared/local/emulators';
-import { localPenalties } from '../../shared/local/penalties';
+import { localPenalties, type LocalPenalties } from '../../shared/local/penalties';
 import { createTables, type TableNames } from '../../shared/local/provision';
 import { writeMarketplaceJsonl } from '../../shared/sim/jsonl';
 import type { TimedOrderEvent } from '../../shared/app/detectors/types';
@@ -40,6 +40,8 @@ export interface AnalystWorld {
   suppressedOrderId: string | null;
   /** The feature store the history ran through (the console's velocity view reads it). */
   features: FeatureStore;
+  /** The penalty workflow on the world's tables (what the violations of the history reached). */
+  penalties: LocalPenalties;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function startAnalystWorld(dir: string, options: { events: number; 
     suppressedMerchant: gouger,
     suppressedOrderId,
     features,
+    penalties,
     close: async () => {
       documents.destroy();
       dynamo.destroy();

@@ -5,9 +5,10 @@ import { completeCognitoSignIn, saveSession, savedSession, sessionFromToken, sig
 import { BacktestsView } from './BacktestsView';
 import { Status } from './common';
 import { AuditPanel, DecisionsPanel, LadderPanel, ShadowPanel, SuppressionsPanel } from './OperationsViews';
+import { ReportsPanel } from './ReportsView';
 import { ThresholdsView } from './ThresholdsView';
 
-const TABS = ['thresholds', 'backtests', 'shadow', 'decisions', 'merchants', 'suppressions', 'audit'] as const;
+const TABS = ['thresholds', 'backtests', 'shadow', 'decisions', 'merchants', 'reports', 'suppressions', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 function tabFromHash(): Tab {
@@ -116,6 +117,7 @@ export function App() {
             {tab === 'shadow' && <ShadowPanel api={api} session={session} />}
             {tab === 'decisions' && <DecisionsPanel api={api} />}
             {tab === 'merchants' && <LadderPanel api={api} />}
+            {tab === 'reports' && <ReportsPanel api={api} session={session} />}
             {tab === 'suppressions' && <SuppressionsPanel api={api} session={session} />}
             {tab === 'audit' && <AuditPanel api={api} />}
           </main>

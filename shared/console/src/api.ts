@@ -7,8 +7,9 @@ import type { Thresholds } from '../../domain/config/thresholds';
 import type { Decision } from '../../domain/records';
 import type { DecisionDisagreement, ShadowSummary, ViolationDisagreement } from '../../domain/shadow/disagreements';
 import type { VelocityView } from '../../app/velocity';
+import type { QueuedReport, Report } from '../../domain/reports/report';
 
-export type { BacktestJob, BacktestReport, ConfigAuditEntry, DiffEntry, Decision, Suppression, SuppressionInput, Thresholds, VelocityView };
+export type { BacktestJob, BacktestReport, ConfigAuditEntry, DiffEntry, Decision, QueuedReport, Report as BuyerReport, Suppression, SuppressionInput, Thresholds, VelocityView };
 
 export interface VersionView extends ConfigVersion {
   effectiveStatus: VersionStatus;
@@ -91,6 +92,9 @@ export function makeApi(token: () => string | null) {
     backtest: (id: string) => call<BacktestJob>('GET', `/v1/backtests/${encodeURIComponent(id)}`),
     decisions: (orderId?: string) => call<{ decisions: Decision[] }>('GET', orderId ? `/v1/decisions?orderId=${encodeURIComponent(orderId)}` : '/v1/decisions?limit=100').then((r) => r.decisions),
     ladder: () => call<{ merchants: LadderEntry[] }>('GET', '/v1/penalties/ladder').then((r) => r.merchants),
+    reports: () => call<{ reports: QueuedReport[] }>('GET', '/v1/reports').then((r) => r.reports),
+    decideReport: (reportId: string, upheld: boolean, note: string) =>
+      call<{ report: Report; repeated: boolean }>('POST', `/v1/reports/${encodeURIComponent(reportId)}/decision`, { upheld, note }).then((r) => r.report),
     velocity: (entity: VelocityView['entity'], id: string) => call<VelocityView>('GET', `/v1/velocity/${entity}/${encodeURIComponent(id)}`),
   };
 }

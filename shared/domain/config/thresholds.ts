@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PenaltyPolicySchema } from '../penalties/policy';
-import { DEFAULT_REPORT_RULES, ReportRulesSchema } from '../reports/report';
+import { DEFAULT_REPORT_RULES, ReportRulesSchema } from './reportRules';
 import { PaymentRulesSchema } from './paymentRules';
 import { PriceGougingRulesSchema } from './priceRules';
 import { ReviewRulesSchema } from './reviewRules';

@@ -11,32 +11,13 @@
 import { z } from 'zod';
 import { stableId } from '../ids';
 import { VIOLATION_TYPES } from '../penalties/policy';
+import type { ReportRules } from '../config/reportRules';
 import type { Violation, ViolationType } from '../records';
+
+export { DEFAULT_REPORT_RULES, ReportRulesSchema, type ReportRules } from '../config/reportRules';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-export const ReportRulesSchema = z.object({
-  /** Analysts answer a report within this many hours of its filing: its due time in the queue. */
-  handleWithinHours: z.number().positive(),
-  /** Open reports one buyer may have at once; past it a new report is refused (429), not queued. */
-  maxOpenPerBuyer: z.number().int().min(1),
-  escalation: z.object({
-    /** A merchant reported by at least this many distinct buyers within `windowDays` has its open reports escalated. */
-    distinctBuyers: z.number().int().min(2),
-    windowDays: z.number().positive(),
-    /** An escalated report is due this many hours after its filing (when sooner than its own due time). */
-    handleWithinHours: z.number().positive(),
-  }),
-});
-export type ReportRules = z.infer<typeof ReportRulesSchema>;
-
-/** Stored versions written before reports existed read with these. */
-export const DEFAULT_REPORT_RULES: ReportRules = {
-  handleWithinHours: 72,
-  maxOpenPerBuyer: 10,
-  escalation: { distinctBuyers: 3, windowDays: 30, handleWithinHours: 24 },
-};
 
 /** What a buyer can report: the conducts the penalty ladder counts, so an upheld report is a violation of its category. */
 export const REPORT_CATEGORIES = VIOLATION_TYPES;

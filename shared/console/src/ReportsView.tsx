@@ -1,0 +1,112 @@
+/** Buyer reports (投诉与举报): the open queue, escalated merchants first, and an analyst's uphold / dismiss with a reason. */
+import { useState } from 'react';
+import type { Api, BuyerReport, QueuedReport } from './api';
+import { can, type Session } from './auth';
+import { ErrorLine, useLoad, when } from './common';
+
+const CATEGORY: Record<QueuedReport['category'], string> = {
+  fake_orders: 'fake orders 刷单',
+  fake_reviews: 'fake reviews 虚假评价',
+  price_gouging: 'price gouging 哄抬价格',
+  suspicious_payments: 'payment fraud 支付欺诈',
+};
+
+function subject(r: QueuedReport): string {
+  return [r.orderId && `order ${r.orderId}`, r.skuId && `sku ${r.skuId}`, r.reviewId && `review ${r.reviewId}`].filter(Boolean).join(', ') || '—';
+}
+
+export function ReportsPanel({ api, session }: { api: Api; session: Session | null }) {
+  const queue = useLoad(() => api.reports(), [api]);
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [decided, setDecided] = useState<BuyerReport[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const reports = queue.data ?? [];
+
+  const decide = (r: QueuedReport, upheld: boolean) => {
+    setError(null);
+    api.decideReport(r.reportId, upheld, notes[r.reportId] ?? '').then(
+      (report) => {
+        setDecided((d) => [report, ...d]);
+        queue.reload();
+      },
+      (e: unknown) => setError((e as Error).message),
+    );
+  };
+
+  return (
+    <div data-testid="reports-view">
+      <h2>Buyer reports</h2>
+      <p className="muted">
+        Open reports, earliest due first. A merchant reported by several buyers is escalated: its reports are due sooner. Upholding records a violation of the report&apos;s category on
+        the merchant&apos;s penalty case; dismissing records nothing. The buyer sees the outcome, never your name or note.
+      </p>
+      <ErrorLine error={error ?? queue.error} />
+      <table data-testid="reports-queue">
+        <thead>
+          <tr>
+            <th>due</th>
+            <th>merchant</th>
+            <th>category</th>
+            <th>about</th>
+            <th>statement</th>
+            <th>buyer</th>
+            {can(session, 'analyst') && <th>decision</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {reports.map((r) => (
+            <tr key={r.reportId} data-report={r.reportId}>
+              <td className={r.overdue ? 'error' : ''}>
+                {when(r.effectiveDueAt)}
+                {r.overdue && <div>overdue</div>}
+              </td>
+              <td>
+                {r.merchantId}
+                <div className="muted">
+                  {r.reportingBuyers} reporting buyer{r.reportingBuyers === 1 ? '' : 's'} {r.escalated && <span className="status status-block">escalated</span>}
+                </div>
+              </td>
+              <td>{CATEGORY[r.category]}</td>
+              <td>{subject(r)}</td>
+              <td>{r.statement}</td>
+              <td>
+                {r.buyerId}
+                <div className="muted">{when(r.filedAt)}</div>
+              </td>
+              {can(session, 'analyst') && (
+                <td className="actions">
+                  <input className="note" placeholder="reason (required)" value={notes[r.reportId] ?? ''} onChange={(e) => setNotes({ ...notes, [r.reportId]: e.target.value })} />
+                  <button type="button" className="approve" onClick={() => decide(r, true)}>
+                    Uphold
+                  </button>
+                  <button type="button" onClick={() => decide(r, false)}>
+                    Dismiss
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {reports.length === 0 && !queue.error && <p className="muted">No open report.</p>}
+      {decided.length > 0 && (
+        <section className="card" data-testid="reports-decided">
+          <h3>Decided in this session</h3>
+          <ul>
+            {decided.map((r) => (
+              <li key={r.reportId}>
+                {r.merchantId}, {CATEGORY[r.category]}: <b>{r.status}</b>
+                {r.violationId && (
+                  <>
+                    {' '}
+                    (violation <code>{r.violationId}</code> on the merchant&apos;s case)
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
