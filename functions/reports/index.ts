@@ -5,8 +5,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoReportStore } from '../../shared/adapters/dynamodb/reports';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
+import { DynamoWarningStore } from '../../shared/adapters/dynamodb/warnings';
 import { SfnPenaltyWorkflow } from '../../shared/adapters/stepfunctions/penaltyWorkflow';
 import { createReportService } from '../../shared/app/reports/service';
+import { createWarningService } from '../../shared/app/warnings/outbox';
 import { jwtBuyerAuthenticator } from '../../shared/http/buyerAuth';
 import { jwtAuthenticator } from '../../shared/http/principal';
 import { requireEnv } from '../../shared/lambda/env';
@@ -16,6 +18,8 @@ import { makeReportsHandler } from './handler';
 
 const logger = new Logger({ serviceName: 'reports' });
 const documents = createDocumentClient();
+// The reports section of the analysts' live thresholds (due times, escalation) and the warnings one, cached 30 s.
+const config = liveConfigFromEnv(documents, { log: logger });
 
 export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> = makeReportsHandler({
   log: logger,
@@ -23,10 +27,11 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
   authenticateBuyer: jwtBuyerAuthenticator,
   reports: createReportService({
     store: new DynamoReportStore(documents, requireEnv(TABLES.reports.envVar)),
-    // The reports section of the analysts' live thresholds (due times, escalation), cached 30 s.
-    config: liveConfigFromEnv(documents, { log: logger }),
+    config,
     // An upheld report is a violation: in the ledger, and to the penalty workflow as the detectors' are.
     violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
     penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
+    // The outcome reaches the buyer's app as a warning: stored here, pushed by the table's stream (warnings-push).
+    warnings: createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger }),
   }),
 });

@@ -165,6 +165,8 @@ export class RisklineStatelessStack extends Stack {
             ],
             // An upheld report is recorded as the detectors' violations are, and starts the penalty workflow.
             [resources.tables.violations, 'insert'],
+            // The outcome notice to the buyer, through the warning service (de-duplication, rate limit).
+            [resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] }],
             configRead,
           ],
           memorySize: 512,

@@ -49,7 +49,7 @@ export interface QuarantinedRecord {
   payloadBytes: number;
 }
 
-export type WarningType = 'price_gouging' | 'payment_not_by_owner' | 'merchant_restricted' | 'reviews_manipulated';
+export type WarningType = 'price_gouging' | 'payment_not_by_owner' | 'merchant_restricted' | 'reviews_manipulated' | 'report_outcome';
 export type WarningSeverity = 'info' | 'warning' | 'critical';
 
 /**

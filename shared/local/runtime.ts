@@ -191,7 +191,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     closers.unshift(() => mappings.orders.stop(), () => mappings.reviews.stop());
 
     const httpHandlers = {
-      ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, outDir: options.outDir }),
+      ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, buyerWarnings: buyerWarnings.service, outDir: options.outDir }),
       ...buyerWarnings.httpHandlers,
     };
     const gateway: RunningGateway = await startHttpGateway({
@@ -241,6 +241,8 @@ interface HttpDeps {
   tables: TableNames;
   streams: StreamNames;
   penalties: LocalPenalties;
+  /** The buyer warnings' service: a report's outcome reaches the buyer through it (stored and pushed live). */
+  buyerWarnings: WarningOutbox;
   outDir: string;
 }
 
@@ -282,6 +284,7 @@ function httpFunctions(deps: HttpDeps): Record<string, HttpHandler> {
         config: deps.config,
         violations: new DynamoViolationLedger(deps.documents, deps.tables.violations),
         penalties: deps.penalties.workflow,
+        warnings: deps.buyerWarnings,
       }),
     }),
     'risk-score': makeRiskScoreHandler({

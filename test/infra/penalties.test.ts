@@ -151,7 +151,7 @@ describe('buyer reports', () => {
     for (const routeKey of declared) expect(built.find((r) => r.RouteKey === routeKey), routeKey).toMatchObject({ AuthorizationType: 'JWT' });
   });
 
-  it('lets the reports function keep reports, add violations (never change them) and start penalty executions, and nothing on the cases', () => {
+  it('lets the reports function keep reports, add violations (never change them), notify buyers and start penalty executions, and nothing on the cases', () => {
     const fn = riskline.stateless.httpApi.functions.reports!.function;
     const statements = statementsOfRole(riskline.statelessTemplate, fn.role!);
 
@@ -159,6 +159,7 @@ describe('buyer reports', () => {
     expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.violations.table))).not.toContain('dynamodb:UpdateItem');
     expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.violations.table))).toContain('dynamodb:PutItem');
     expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.penaltyCases.table))).toEqual([]);
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.warnings.table))).toContain('dynamodb:PutItem');
     const onMachine = statements.filter((s) => refersTo(s.Resource, logicalIdOf(riskline.penalties.workflow.stateMachine))).flatMap((s) => [s.Action].flat());
     expect(onMachine).toEqual(['states:StartExecution']);
   });

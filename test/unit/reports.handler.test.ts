@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { makeReportsHandler, REPORT_ROUTE_KEYS as R } from '../../functions/reports/handler';
 import { MemoryReportStore } from '../../shared/adapters/memory/reports';
 import { MemoryViolationLedger, StaticConfigSource } from '../../shared/adapters/memory/sinks';
+import { MemoryWarningStore } from '../../shared/adapters/memory/warnings';
+import { createWarningService } from '../../shared/app/warnings/outbox';
 import { createEmbeddedPenalties } from '../../shared/app/penalties/embedded';
 import { createReportService } from '../../shared/app/reports/service';
 import { defaultThresholds } from '../../shared/config';
@@ -59,17 +61,21 @@ function setup(options: { penalties?: (real: PenaltyWorkflow) => PenaltyWorkflow
   const penalties = createEmbeddedPenalties({ config });
   const violations = new MemoryViolationLedger();
   const store = new MemoryReportStore();
+  const notices = new MemoryWarningStore();
+  const warnings = createWarningService({ store: notices, config });
   const handler = makeReportsHandler({
     authenticate: devTokenAuthenticator,
     authenticateBuyer: devBuyerAuthenticator(SECRET),
-    reports: createReportService({ store, config, violations, penalties: options.penalties ? options.penalties(penalties.workflow) : penalties.workflow }),
+    reports: createReportService({ store, config, violations, penalties: options.penalties ? options.penalties(penalties.workflow) : penalties.workflow, warnings }),
   });
   const call = async (...args: Parameters<typeof request>) => {
     const response = (await handler(request(...args), {} as Context)) as APIGatewayProxyStructuredResultV2;
     return { status: response.statusCode, body: JSON.parse(response.body ?? 'null') as Answer };
   };
   const file = (buyerId: string, body: unknown = reportInput(), atMs = T0) => call(R.file, { params: { buyerId }, body, auth: buyer(buyerId), atMs });
-  return { call, file, penalties, violations, store };
+  /** The buyer's notices (warnings) as the buyer's app lists them. */
+  const noticesOf = async (buyerId: string) => (await warnings.list(buyerId, { limit: 20, nowMs: T0 + 86_400_000 })).items;
+  return { call, file, penalties, violations, store, noticesOf };
 }
 
 describe('filing a report', () => {
@@ -140,7 +146,7 @@ describe('handling reports', () => {
   });
 
   it('an upheld report puts a violation on the merchant\'s penalty case, and the buyer sees the outcome', async () => {
-    const { call, file, penalties, violations } = setup();
+    const { call, file, penalties, violations, noticesOf } = setup();
     const { body } = await file('b-1', reportInput({ merchantId: 'm-9', category: 'fake_orders', orderId: 'o-1' }));
     const reportId = body.report.reportId;
 
@@ -161,13 +167,19 @@ describe('handling reports', () => {
     expect(mine.body.reports[0]!.outcome.en).toContain('upheld');
     expect(JSON.stringify(mine.body)).not.toContain('bob');
     expect((await call(R.mine, { params: { buyerId: 'b-1' }, auth: buyer('b-2') })).status).toBe(403);
+    // The outcome also reaches the buyer's app, as a notice among their warnings.
+    const notices = await noticesOf('b-1');
+    expect(notices.map((n) => [n.type, n.severity, n.merchantId, n.orderId])).toEqual([['report_outcome', 'info', 'm-9', 'o-1']]);
+    expect(notices[0]!.message.zh).toContain('刷单');
+    expect(notices[0]!.message.en).toBe(mine.body.reports[0]!.outcome.en);
   });
 
   it('a dismissed report records nothing; deciding it the other way afterwards is a conflict', async () => {
-    const { call, file, penalties, violations } = setup();
+    const { call, file, penalties, violations, noticesOf } = setup();
     const reportId = (await file('b-1')).body.report.reportId;
 
     expect((await call(R.decide, { params: { reportId }, body: { upheld: false, note: 'price within the usual range' }, auth: ANALYST })).status).toBe(200);
+    expect((await noticesOf('b-1')).map((n) => n.message.en)).toEqual([expect.stringContaining('found no violation')]);
     const flip = await call(R.decide, { params: { reportId }, body: { upheld: true, note: 'changed my mind' }, auth: ANALYST });
 
     expect(flip.status).toBe(409);

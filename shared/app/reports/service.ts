@@ -1,19 +1,20 @@
 /**
  * Buyer reports, the application side: filing (with the per-buyer limit), the analysts' queue (with
  * each merchant's reporting-buyer count) and decisions (an upheld report records a violation in the
- * ledger and hands it to the penalty workflow). The reports function and the local runtime use it.
+ * ledger and hands it to the penalty workflow; either outcome is sent to the buyer as a notice). The reports function and the local runtime use it.
  */
 import { mapBounded } from '../../adapters/dynamodb/concurrency';
 import {
   decideReport,
   fileReport,
+  outcomeNotice,
   queueReports,
   type QueuedReport,
   type Report,
   type ReportDecision,
   type ReportInput,
 } from '../../domain/reports/report';
-import type { ConfigSource, PenaltyWorkflow, ReportStore, ViolationLedger } from '../../ports';
+import type { ConfigSource, PenaltyWorkflow, ReportStore, ViolationLedger, WarningOutbox } from '../../ports';
 
 const DAY_MS = 86_400_000;
 /** A merchant's reports read for its reporting-buyer count, at most. */
@@ -24,6 +25,8 @@ export interface ReportServiceDeps {
   config: ConfigSource;
   violations: ViolationLedger;
   penalties: PenaltyWorkflow;
+  /** Where the outcome notice to the buyer goes (the buyer warnings); without it the buyer sees the outcome only in their list. */
+  warnings?: WarningOutbox;
 }
 
 export type FileOutcome = { kind: 'filed' | 'existing'; report: Report } | { kind: 'too_many'; open: number; limit: number };
@@ -75,7 +78,7 @@ export function createReportService(deps: ReportServiceDeps) {
 
     /**
      * Decides a report. The decision is stored first (conditional on the report being open), then its
-     * effects are delivered: both are idempotent by id, and the same decision sent again (a retry after
+     * effects are delivered (the violation, the buyer's notice): all are idempotent by id, and the same decision sent again (a retry after
      * a failed delivery) delivers them again, so an upheld report always reaches the penalty case.
      */
     async decide(reportId: string, decision: ReportDecision, by: string, atMs: number): Promise<DecisionOutcome> {
@@ -92,6 +95,8 @@ export function createReportService(deps: ReportServiceDeps) {
         await deps.violations.record([outcome.violation]);
         await deps.penalties.onViolations([outcome.violation]);
       }
+      const notice = outcomeNotice(outcome.report);
+      if (deps.warnings && notice) await deps.warnings.request([notice]);
       return { kind: 'decided', report: outcome.report, repeated: outcome.repeated };
     },
   };

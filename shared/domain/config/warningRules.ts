@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PenaltyLevelSchema } from '../penalties/policy';
 import type { WarningSeverity, WarningType } from '../records';
 
-export const WARNING_TYPES = ['price_gouging', 'payment_not_by_owner', 'merchant_restricted', 'reviews_manipulated'] as const satisfies readonly WarningType[];
+export const WARNING_TYPES = ['price_gouging', 'payment_not_by_owner', 'merchant_restricted', 'reviews_manipulated', 'report_outcome'] as const satisfies readonly WarningType[];
 export const WarningTypeSchema = z.enum(WARNING_TYPES);
 export const WARNING_SEVERITIES = ['info', 'warning', 'critical'] as const satisfies readonly WarningSeverity[];
 export const WarningSeveritySchema = z.enum(WARNING_SEVERITIES);

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { stableId } from '../ids';
 import { VIOLATION_TYPES } from '../penalties/policy';
 import type { ReportRules } from '../config/reportRules';
-import type { Violation, ViolationType } from '../records';
+import type { Violation, ViolationType, WarningRequest } from '../records';
+import { reportOutcomeText } from './messages';
 
 export { DEFAULT_REPORT_RULES, ReportRulesSchema, type ReportRules } from '../config/reportRules';
 
@@ -190,22 +191,8 @@ export interface BuyerReportView {
   outcome: { zh: string; en: string };
 }
 
-const CATEGORY_NAMES: Record<ReportCategory, { zh: string; en: string }> = {
-  fake_orders: { zh: '刷单', en: 'fake orders' },
-  fake_reviews: { zh: '虚假评价', en: 'fake reviews' },
-  price_gouging: { zh: '哄抬价格', en: 'price gouging' },
-  suspicious_payments: { zh: '支付欺诈', en: 'payment fraud' },
-};
-
 export function buyerReportView(report: Report): BuyerReportView {
-  const name = CATEGORY_NAMES[report.category];
-  const due = new Date(report.dueAtMs).toISOString().slice(0, 16).replace('T', ' ');
-  const outcome =
-    report.status === 'open'
-      ? { zh: `我们已收到您关于${name.zh}的举报，将于 ${due} (UTC) 前处理并告知结果。`, en: `We received your report of ${name.en} and will handle it by ${due} UTC.` }
-      : report.status === 'upheld'
-        ? { zh: `您关于${name.zh}的举报经核实成立，已记入该商家的违规记录。感谢您的举报。`, en: `Your report of ${name.en} was upheld and recorded against the shop. Thank you for reporting it.` }
-        : { zh: `经核查，您关于${name.zh}的举报暂未发现违规。如有新的证据，欢迎再次举报。`, en: `We looked into your report of ${name.en} and found no violation. If you have new evidence, report it again.` };
+  const outcome = reportOutcomeText(report.category, report.status, new Date(report.dueAtMs).toISOString());
   return {
     reportId: report.reportId,
     merchantId: report.merchantId,
@@ -218,5 +205,25 @@ export function buyerReportView(report: Report): BuyerReportView {
     status: report.status,
     ...(report.decidedAt === undefined ? {} : { decidedAt: report.decidedAt }),
     outcome,
+  };
+}
+
+/**
+ * The notice that tells the buyer a decision was made (a buyer warning of type `report_outcome`, so it
+ * reaches their app like the other warnings). Its id derives from the report: delivered once.
+ */
+export function outcomeNotice(report: Report): WarningRequest | undefined {
+  if (report.status === 'open' || report.decidedAt === undefined) return undefined;
+  return {
+    warningId: stableId('warn', report.buyerId, 'report_outcome', report.reportId),
+    buyerId: report.buyerId,
+    type: 'report_outcome',
+    severity: 'info',
+    merchantId: report.merchantId,
+    ...(report.orderId === undefined ? {} : { orderId: report.orderId }),
+    ...(report.skuId === undefined ? {} : { skuId: report.skuId }),
+    params: { category: report.category, outcome: report.status },
+    occurredAt: report.decidedAt,
+    sourceEventId: `report:${report.reportId}`,
   };
 }

@@ -3,6 +3,7 @@
  * nothing about which rule fired or how (that would teach a fraudster what to avoid). Pure.
  */
 import type { WarningRequest, WarningType } from '../records';
+import { reportOutcomeText, type ReportOutcome } from '../reports/messages';
 
 export type Language = 'zh' | 'en';
 export type Messages = Record<Language, string>;
@@ -30,6 +31,8 @@ const TEMPLATES: Record<WarningType, (p: WarningRequest['params'], language: Lan
     l === 'zh' ? '该店铺因违反平台规则正受到处罚限制，请谨慎交易。' : 'This shop is restricted for breaking platform rules. Consider buying elsewhere.',
   reviews_manipulated: (_p, l) =>
     l === 'zh' ? '该商品的评价疑似被操纵，请谨慎参考。' : 'Reviews of this product look manipulated; read them with care.',
+  // Not a risk: the outcome of the buyer's own report (投诉与举报), delivered like a warning.
+  report_outcome: (p, l) => reportOutcomeText(String(p.category), String(p.outcome) as ReportOutcome)[l],
 };
 
 export function renderWarning(warning: Pick<WarningRequest, 'type' | 'params'>): Messages {
