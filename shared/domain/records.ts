@@ -36,6 +36,8 @@ export interface Violation {
   occurredAt: string;
   evidence: Record<string, unknown>;
   configVersion: string;
+  /** Set when an analyst established it (an upheld buyer report): the penalty workflow counts it on that basis. */
+  establishedBy?: { by: string; at: string; note: string };
 }
 
 export interface QuarantinedRecord {

@@ -156,8 +156,11 @@ describe('handling reports', () => {
     expect(decided.body.report).toMatchObject({ status: 'upheld', decidedBy: 'bob' });
     const violationId = decided.body.report.violationId!;
     expect(violations.byId.get(violationId)).toMatchObject({ merchantId: 'm-9', type: 'fake_orders' });
-    const tracked = (await penalties.cases.load('m-9'))!.state.violations;
-    expect(tracked.map((v) => [v.violationId, v.type])).toEqual([[violationId, 'fake_orders']]);
+    const { state } = (await penalties.cases.load('m-9'))!;
+    // Counted on the analyst's decision: a fake-orders strike with no link to the merchant's own
+    // accounts would otherwise wait under investigation (the reverse-brushing guard).
+    expect(state.violations.map((v) => [v.violationId, v.type, v.status, v.basis, v.analyst?.by])).toEqual([[violationId, 'fake_orders', 'counted', 'analyst', 'bob']]);
+    expect(state.level).toBe('warning');
     expect((await call(R.queue, { auth: VIEWER })).body.reports).toEqual([]);
 
     const mine = await call(R.mine, { params: { buyerId: 'b-1' }, auth: buyer('b-1') });

@@ -167,10 +167,11 @@ class Move {
       status: 'under_investigation',
       basis: 'none',
       effectiveAtMs: null,
+      ...(v.establishedBy ? { analyst: { attributed: true, by: v.establishedBy.by, at: iso(Date.parse(v.establishedBy.at)), atMs: Date.parse(v.establishedBy.at), note: v.establishedBy.note } } : {}),
     };
     this.s.violations.push(tracked);
     this.s.violations.sort((a, b) => a.atMs - b.atMs || (a.violationId < b.violationId ? -1 : a.violationId > b.violationId ? 1 : 0));
-    this.audit(SYSTEM, atMs, 'violation_recorded', tracked.summary, v.violationId);
+    this.audit(v.establishedBy?.by ?? SYSTEM, atMs, 'violation_recorded', tracked.summary, v.violationId);
     if (this.evaluate(atMs, SYSTEM, v.violationId)) this.s.holds = [];
     this.advance(atMs);
     return this.done();
@@ -410,6 +411,9 @@ function iso(ms: number): string {
 /** A sentence of the violation's evidence for analysts and the audit trail. */
 function summarize(type: string, evidence: Readonly<Record<string, unknown>>): string {
   const e = evidence;
+  if (e.source === 'buyer_report') {
+    return `${type}: buyer report ${String(e.reportId)} upheld by ${String(e.upheldBy)}: "${String(e.statement ?? '').slice(0, 160)}"`;
+  }
   if (type === 'fake_orders' && typeof e.orders === 'number' && typeof e.distinctBuyers === 'number') {
     return `fake_orders: ${e.orders} orders from ${e.distinctBuyers} buyers between ${String(e.periodStart)} and ${String(e.periodEnd)} (rate ${String(e.concentrateRate)}, threshold ${String(e.threshold)})`;
   }

@@ -118,6 +118,11 @@ export const ViolationInputSchema = z.object({
   occurredAt: isoTime,
   evidence: z.record(z.string(), z.unknown()).default({}),
   configVersion: z.string().optional(),
+  /**
+   * An analyst already established it (an upheld buyer report): it counts on that basis, as a
+   * resolved investigation does, without needing links to the merchant's own accounts.
+   */
+  establishedBy: z.object({ by: id, at: isoTime, note: note }).optional(),
 });
 
 export const PenaltyEventSchema = z.discriminatedUnion('type', [

@@ -135,6 +135,8 @@ export function reportViolation(report: Report, configVersion: string): Violatio
       note: report.note,
     },
     configVersion,
+    // The analyst's decision is the attribution: the strike needs no link to the merchant's accounts.
+    ...(report.decidedBy !== undefined && report.decidedAt !== undefined ? { establishedBy: { by: report.decidedBy, at: report.decidedAt, note: report.note ?? '' } } : {}),
   };
 }
 
