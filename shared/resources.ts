@@ -251,6 +251,14 @@ export const STREAM_ARCHIVE = {
 } as const;
 
 /** The backtest worker (functions/backtest-worker): Lambda's longest timeout, which its replays stop short of. */
+/** The scheduled reports SLA check: how often it runs and the metrics it publishes (CloudWatch, through EMF). */
+export const REPORTS_SLA = {
+  service: 'reports-sla',
+  namespace: 'Riskline',
+  everyMinutes: 15,
+  metrics: { open: 'OpenReports', overdue: 'OverdueReports', escalated: 'EscalatedReports', oldestOpenHours: 'OldestOpenReportHours' },
+} as const;
+
 export const BACKTEST_WORKER = {
   timeoutMinutes: 15,
 } as const;

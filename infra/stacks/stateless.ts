@@ -4,6 +4,8 @@
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +15,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEGRADED_LOG_MESSAGE } from '../../shared/app/riskScore';
 import { HTTP_ROUTES } from '../../shared/http/routes';
-import { ANALYST_CONSOLE, BACKTEST_WORKER, PENALTY_WORKFLOW, STREAM_ARCHIVE } from '../../shared/resources';
+import { ANALYST_CONSOLE, BACKTEST_WORKER, PENALTY_WORKFLOW, REPORTS_SLA, STREAM_ARCHIVE } from '../../shared/resources';
 import { alarmOnAny } from '../constructs/alarms';
 import { RisklineAnalystConsole } from '../constructs/analystConsole';
 import { acknowledgeWildcards, archiveArnForNag } from '../constructs/streamArchive';
@@ -43,6 +45,7 @@ export class RisklineStatelessStack extends Stack {
   readonly buyerWarnings: RisklineBuyerWarnings;
   readonly analystConsole: RisklineAnalystConsole;
   readonly backtestWorker: RiskFunction;
+  readonly reportsSla: RiskFunction;
 
   constructor(scope: Construct, id: string, props: RisklineStatelessStackProps) {
     super(scope, id, props);
@@ -181,6 +184,7 @@ export class RisklineStatelessStack extends Stack {
     // Commands start workflow executions; approval decisions resume the execution waiting on the token.
     this.analystConsole.serve(this.httpApi.api);
     this.backtestWorker = this.createBacktestWorker(resources);
+    this.reportsSla = this.createReportsSla(resources);
 
     resources.featureStore.grantConnect(this.httpApi.functions['risk-score']!.function);
     resources.featureStore.grantConnect(this.httpApi.functions['analyst-api']!.function);
@@ -255,6 +259,44 @@ export class RisklineStatelessStack extends Stack {
       );
     }
     return worker;
+  }
+
+  /**
+   * Timely handling of buyer reports (及时处理): every REPORTS_SLA.everyMinutes a function reads the open
+   * queue and publishes open, overdue and escalated counts (EMF); the alarm fires when reports have been
+   * overdue for an hour. Outside the VPC: it reads DynamoDB only.
+   */
+  private createReportsSla(resources: RisklineStatefulResources): RiskFunction {
+    const fn = new RiskFunction(this, 'ReportsSla', {
+      entry: 'functions/reports-sla/index.ts',
+      description: 'Riskline reports SLA: open, overdue and escalated buyer reports, as metrics',
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+    });
+    fn.bindTable(resources.tables.reports, { actions: ['dynamodb:Query'], indexes: ['openQueue', 'byMerchant'] });
+    fn.bindTable(resources.tables.configVersions, { actions: ['dynamodb:GetItem', 'dynamodb:Query'] });
+    new events.Rule(this, 'ReportsSlaSchedule', {
+      description: 'Riskline: check buyer reports against their due times',
+      schedule: events.Schedule.rate(Duration.minutes(REPORTS_SLA.everyMinutes)),
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 2 })],
+    });
+    const overdue = new cloudwatch.Metric({
+      namespace: REPORTS_SLA.namespace,
+      metricName: REPORTS_SLA.metrics.overdue,
+      dimensionsMap: { service: REPORTS_SLA.service },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(REPORTS_SLA.everyMinutes),
+    });
+    new cloudwatch.Alarm(fn, 'OverdueAlarm', {
+      alarmDescription: 'Buyer reports past their due time for an hour: the trust-and-safety queue needs hands (console, Reports tab)',
+      metric: overdue,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 60 / REPORTS_SLA.everyMinutes,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarmOnAny(fn, 'ErrorsAlarm', 'The reports SLA check failed: overdue reports are not being measured', fn.function.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }));
+    return fn;
   }
 
   /** Checkout's view of the risk score: slow answers, and answers given without all their features. */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PENALTY_ROUTE_KEYS } from '../../functions/penalty-api/handler';
 import { REPORT_ROUTE_KEYS } from '../../functions/reports/handler';
 import { HTTP_ROUTES } from '../../shared/http/routes';
-import { PENALTY_WORKFLOW, TABLES, penaltyEventBusName, penaltyStateMachineName } from '../../shared/resources';
+import { PENALTY_WORKFLOW, REPORTS_SLA, TABLES, penaltyEventBusName, penaltyStateMachineName } from '../../shared/resources';
 import { logicalIdOf, refersTo, synthesizeRiskline, type SynthesizedRiskline } from './synth';
 import type { IConstruct } from 'constructs';
 
@@ -169,5 +169,27 @@ describe('buyer reports', () => {
       KeySchema: [{ AttributeName: TABLES.reports.partitionKey.name, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: Match.arrayWith(TABLES.reports.globalIndexes.map((i) => Match.objectLike({ IndexName: i.indexName }))),
     });
+  });
+});
+
+describe('buyer reports: timely handling', () => {
+  it('checks the queue on a schedule and alarms when reports stay overdue for an hour', () => {
+    const fn = riskline.stateless.reportsSla.function;
+    const rules = Object.values(riskline.statelessTemplate.findResources('AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes(logicalIdOf(fn)),
+    );
+    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual([`rate(${REPORTS_SLA.everyMinutes} minutes)`]);
+    riskline.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: REPORTS_SLA.namespace,
+      MetricName: REPORTS_SLA.metrics.overdue,
+      Dimensions: [{ Name: 'service', Value: REPORTS_SLA.service }],
+      Threshold: 0,
+      EvaluationPeriods: 60 / REPORTS_SLA.everyMinutes,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    // It reads the queue and nothing else.
+    const statements = statementsOfRole(riskline.statelessTemplate, fn.role!);
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.reports.table))).toEqual(['dynamodb:Query']);
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)|^states:/.test(a))).toEqual([]);
   });
 });

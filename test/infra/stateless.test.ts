@@ -130,11 +130,17 @@ describe('stream consumers', () => {
 /** Every function of the stack in the VPC: the stream consumers and one per HTTP functionId. */
 const allFunctions = () => CONSUMERS.length + Object.keys(riskline.stateless.httpApi.functions).length;
 /**
- * Outside the VPC: the buyer-warnings WebSocket functions (authorizer, routes, push; test/infra/warnings.test.ts) and the
- * backtest worker (S3 and DynamoDB only; test/infra/analysts.test.ts).
+ * Outside the VPC: the buyer-warnings WebSocket functions (authorizer, routes, push; test/infra/warnings.test.ts), the
+ * backtest worker (S3 and DynamoDB only; test/infra/analysts.test.ts) and the reports SLA check (DynamoDB only).
  */
 const outsideVpc = () =>
-  [riskline.stateless.buyerWarnings.authorizer, riskline.stateless.buyerWarnings.socket, riskline.stateless.buyerWarnings.push, riskline.stateless.backtestWorker].length;
+  [
+    riskline.stateless.buyerWarnings.authorizer,
+    riskline.stateless.buyerWarnings.socket,
+    riskline.stateless.buyerWarnings.push,
+    riskline.stateless.backtestWorker,
+    riskline.stateless.reportsSla,
+  ].length;
 /** Functions aws-cdk-lib provides: the console's BucketDeployment handler (test/infra/analysts.test.ts). */
 const CDK_PROVIDED = 1;
 

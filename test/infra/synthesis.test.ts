@@ -81,6 +81,8 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'RisklineStateless/Http/RiskScore/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/OrderStream/Function AwsSolutions-L1',
   'RisklineStateless/OrderStream/Role AwsSolutions-IAM5[Resource::*]',
+  'RisklineStateless/ReportsSla/Function AwsSolutions-L1',
+  'RisklineStateless/ReportsSla/Role AwsSolutions-IAM5[Resource::*]',
   'RisklineStateless/ReviewStream/Function AwsSolutions-L1',
   'RisklineStateless/ReviewStream/Role AwsSolutions-IAM5[Resource::*]',
 ];

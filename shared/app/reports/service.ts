@@ -13,6 +13,7 @@ import {
   type Report,
   type ReportDecision,
   type ReportInput,
+  type ReportRules,
 } from '../../domain/reports/report';
 import type { ConfigSource, PenaltyWorkflow, ReportStore, ViolationLedger, WarningOutbox } from '../../ports';
 
@@ -56,12 +57,7 @@ export function createReportService(deps: ReportServiceDeps) {
 
     /** Open reports in the order analysts should take them, each with its merchant's reporting-buyer count. */
     async queue(atMs: number, limit: number): Promise<QueuedReport[]> {
-      const r = await rules();
-      const open = await deps.store.open(limit);
-      const merchants = [...new Set(open.map((o) => o.merchantId))];
-      const since = atMs - r.escalation.windowDays * DAY_MS;
-      const recent = await mapBounded(merchants, 8, (m) => deps.store.byMerchant(m, since, MERCHANT_REPORTS_READ));
-      return queueReports(open, new Map(merchants.map((m, n) => [m, recent[n]!])), atMs, r);
+      return readQueue(deps.store, await rules(), atMs, limit);
     },
 
     /** A merchant's reports in the escalation window, and how many distinct buyers filed them. */
@@ -103,3 +99,12 @@ export function createReportService(deps: ReportServiceDeps) {
 }
 
 export type ReportService = ReturnType<typeof createReportService>;
+
+/** The open queue (at most `limit` reports, earliest due first), each with its merchant's reporting-buyer count. */
+export async function readQueue(store: Pick<ReportStore, 'open' | 'byMerchant'>, rules: ReportRules, atMs: number, limit: number): Promise<QueuedReport[]> {
+  const open = await store.open(limit);
+  const merchants = [...new Set(open.map((o) => o.merchantId))];
+  const since = atMs - rules.escalation.windowDays * DAY_MS;
+  const recent = await mapBounded(merchants, 8, (m) => store.byMerchant(m, since, MERCHANT_REPORTS_READ));
+  return queueReports(open, new Map(merchants.map((m, n) => [m, recent[n]!])), atMs, rules);
+}

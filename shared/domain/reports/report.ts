@@ -229,3 +229,24 @@ export function outcomeNotice(report: Report): WarningRequest | undefined {
     sourceEventId: `report:${report.reportId}`,
   };
 }
+
+/** How the queue stands against its due times: what the SLA metrics and alarm are made of. */
+export interface ReportsSla {
+  open: number;
+  overdue: number;
+  escalated: number;
+  /** Age of the oldest open report, in hours (0 when none is open). */
+  oldestOpenHours: number;
+}
+
+export function reportsSla(queue: readonly QueuedReport[], atMs: number): ReportsSla {
+  let overdue = 0;
+  let escalated = 0;
+  let oldest = atMs;
+  for (const r of queue) {
+    if (r.overdue) overdue++;
+    if (r.escalated) escalated++;
+    oldest = Math.min(oldest, r.filedAtMs);
+  }
+  return { open: queue.length, overdue, escalated, oldestOpenHours: Math.round(((atMs - oldest) / HOUR_MS) * 10) / 10 };
+}
