@@ -68,6 +68,15 @@ export interface Report {
   violationId?: string;
 }
 
+/** What a report is about, with only the ids it names (optional fields stay absent, never undefined). */
+function subjectOf(r: Pick<Report, 'orderId' | 'skuId' | 'reviewId'>): Pick<Report, 'orderId' | 'skuId' | 'reviewId'> {
+  return {
+    ...(r.orderId === undefined ? {} : { orderId: r.orderId }),
+    ...(r.skuId === undefined ? {} : { skuId: r.skuId }),
+    ...(r.reviewId === undefined ? {} : { reviewId: r.reviewId }),
+  };
+}
+
 /** One report per buyer, merchant, category and subject: filing it again (a retried request) is the same report. */
 export function reportIdOf(buyerId: string, input: ReportInput): string {
   return stableId('report', buyerId, input.merchantId, input.category, input.orderId ?? '', input.skuId ?? '', input.reviewId ?? '');
@@ -79,9 +88,7 @@ export function fileReport(buyerId: string, input: ReportInput, atMs: number, ru
     buyerId,
     merchantId: input.merchantId,
     category: input.category,
-    ...(input.orderId === undefined ? {} : { orderId: input.orderId }),
-    ...(input.skuId === undefined ? {} : { skuId: input.skuId }),
-    ...(input.reviewId === undefined ? {} : { reviewId: input.reviewId }),
+    ...subjectOf(input),
     statement: input.statement,
     filedAt: new Date(atMs).toISOString(),
     filedAtMs: atMs,
@@ -126,9 +133,7 @@ export function reportViolation(report: Report, configVersion: string): Violatio
       source: 'buyer_report',
       reportId: report.reportId,
       buyerId: report.buyerId,
-      ...(report.orderId === undefined ? {} : { orderId: report.orderId }),
-      ...(report.skuId === undefined ? {} : { skuId: report.skuId }),
-      ...(report.reviewId === undefined ? {} : { reviewId: report.reviewId }),
+      ...subjectOf(report),
       statement: report.statement.slice(0, 500),
       upheldBy: report.decidedBy,
       upheldAt: report.decidedAt,
@@ -179,19 +184,9 @@ export function queueReports(open: readonly Report[], merchantReports: ReadonlyM
 }
 
 /** What the buyer who filed it sees: an allowlist (never the analyst's note or name), and the outcome in words. */
-export interface BuyerReportView {
-  reportId: string;
-  merchantId: string;
-  category: ReportCategory;
-  orderId?: string;
-  skuId?: string;
-  reviewId?: string;
-  statement: string;
-  filedAt: string;
-  status: ReportStatus;
-  decidedAt?: string;
+export type BuyerReportView = Pick<Report, 'reportId' | 'merchantId' | 'category' | 'orderId' | 'skuId' | 'reviewId' | 'statement' | 'filedAt' | 'status' | 'decidedAt'> & {
   outcome: { zh: string; en: string };
-}
+};
 
 export function buyerReportView(report: Report): BuyerReportView {
   const outcome = reportOutcomeText(report.category, report.status, new Date(report.dueAtMs).toISOString());
@@ -199,9 +194,7 @@ export function buyerReportView(report: Report): BuyerReportView {
     reportId: report.reportId,
     merchantId: report.merchantId,
     category: report.category,
-    ...(report.orderId === undefined ? {} : { orderId: report.orderId }),
-    ...(report.skuId === undefined ? {} : { skuId: report.skuId }),
-    ...(report.reviewId === undefined ? {} : { reviewId: report.reviewId }),
+    ...subjectOf(report),
     statement: report.statement,
     filedAt: report.filedAt,
     status: report.status,
