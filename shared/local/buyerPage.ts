@@ -1,7 +1,8 @@
 /**
  * A small buyer page for the local runtime: a buyer's warnings, listed by the buyer API and arriving
- * live over the WebSocket API. It is served by a local HTTP gateway of its own, together with the
- * buyer-warnings routes (so the page calls the API on its own origin) and, for local runs only, a
+ * live over the WebSocket API, and the buyer's reports (投诉与举报): a form to report a shop and the
+ * outcome of each report. It is served by a local HTTP gateway of its own, together with the buyer
+ * routes of both functions (so the page calls the API on its own origin) and, for local runs only, a
  * `GET /dev-token?buyer=<id>` that signs a development token (shared/http/buyerAuth.ts).
  *
  *   http://127.0.0.1:<port>/?buyer=<buyerId>
@@ -14,6 +15,8 @@ import { startHttpGateway, type HttpHandler, type RunningGateway } from './httpG
 export interface BuyerPageDeps {
   /** The buyer-warnings function (functions/buyer-warnings), as the local HTTP API serves it. */
   buyerWarnings: HttpHandler;
+  /** The reports function (functions/reports): its buyer routes are served beside the warnings'. */
+  reports?: HttpHandler;
   /** Where the page's WebSocket connects (the local WebSocket gateway). */
   webSocketUrl: string;
   devSecret: string;
@@ -37,9 +40,10 @@ export async function startBuyerPage(deps: BuyerPageDeps): Promise<RunningGatewa
     }
   };
   const warningRoutes = HTTP_ROUTES.filter((r) => r.functionId === BUYER_PAGE_FUNCTION);
+  const reportRoutes = deps.reports ? HTTP_ROUTES.filter((r) => r.functionId === 'reports' && r.routeKey.includes(' /v1/buyers/')) : [];
   return startHttpGateway({
-    routes: [...warningRoutes, { routeKey: 'GET /', functionId: 'buyer-page' }, { routeKey: 'GET /dev-token', functionId: 'dev-token' }],
-    handlers: { [BUYER_PAGE_FUNCTION]: deps.buyerWarnings, 'buyer-page': page, 'dev-token': devToken },
+    routes: [...warningRoutes, ...reportRoutes, { routeKey: 'GET /', functionId: 'buyer-page' }, { routeKey: 'GET /dev-token', functionId: 'dev-token' }],
+    handlers: { [BUYER_PAGE_FUNCTION]: deps.buyerWarnings, ...(deps.reports ? { reports: deps.reports } : {}), 'buyer-page': page, 'dev-token': devToken },
     ...(deps.port !== undefined ? { port: deps.port } : {}),
   });
 }
@@ -69,6 +73,15 @@ export function buyerPageHtml(config: { webSocketUrl: string }): string {
   .warning.fresh { animation: flash 1.2s ease-out; }
   @keyframes flash { from { background: #fff5c2; } to { background: #fff; } }
   #empty { color: #777; }
+  #reports { margin-top: 28px; border-top: 1px solid #ddd; padding-top: 12px; }
+  #reports h2 { font-size: 16px; margin: 0 0 8px; }
+  #report-form { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 10px; background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 10px 12px; }
+  #report-form textarea { grid-column: 1 / -1; min-height: 56px; font: inherit; }
+  #report-form .actions { grid-column: 1 / -1; display: flex; gap: 10px; align-items: center; }
+  #report-error { color: #cf222e; font-size: 13px; }
+  .report { background: #fff; border: 1px solid #ddd; border-left: 6px solid #8c959f; border-radius: 6px; padding: 8px 12px; margin: 8px 0; font-size: 14px; }
+  .report[data-status="upheld"] { border-left-color: #1a7f37; } .report[data-status="dismissed"] { border-left-color: #0969da; }
+  .report p { margin: 2px 0; } .report .meta { font-size: 12px; color: #777; }
 </style>
 </head>
 <body>
@@ -81,6 +94,23 @@ export function buyerPageHtml(config: { webSocketUrl: string }): string {
 <main>
   <p id="empty" hidden>没有风险提示 · No warnings.</p>
   <section id="warnings" aria-live="polite"></section>
+  <section id="reports">
+    <h2>投诉与举报 · Report a shop</h2>
+    <form id="report-form">
+      <label>店铺 · shop <input name="merchantId" required autocomplete="off"></label>
+      <label>类型 · what <select name="category">
+        <option value="price_gouging">哄抬价格 · price gouging</option>
+        <option value="fake_reviews">虚假评价 · fake reviews</option>
+        <option value="fake_orders">刷单 · fake orders</option>
+        <option value="suspicious_payments">支付欺诈 · payment fraud</option>
+      </select></label>
+      <label>订单 · order (optional) <input name="orderId" autocomplete="off"></label>
+      <label>商品 · SKU (optional) <input name="skuId" autocomplete="off"></label>
+      <textarea name="statement" required placeholder="发生了什么 · what happened"></textarea>
+      <div class="actions"><button>举报 · report</button><span id="report-error" role="alert"></span></div>
+    </form>
+    <div id="my-reports"></div>
+  </section>
 </main>
 <script>
 const CONFIG = ${JSON.stringify(config).replace(/</g, '\\u003c')};
@@ -161,7 +191,7 @@ function connect() {
   ws.addEventListener('open', () => { retryMs = 500; setStatus('live', 'live'); });
   ws.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
-    if (m.type === 'warning.issued') show(m.warning, true);
+    if (m.type === 'warning.issued') { show(m.warning, true); if (m.warning.type === 'report_outcome') loadReports().catch(() => {}); }
     else if (m.type === 'warning.withdrawn') remove(m.warningId);
     else if (m.type === 'warning.read' && shown.has(m.warningId)) show({ ...shown.get(m.warningId), status: 'read' }, false);
   });
@@ -171,6 +201,37 @@ function connect() {
     retryMs = Math.min(retryMs * 2, 10000);
   });
 }
+function reportCard(r) {
+  const el = document.createElement('article');
+  el.className = 'report';
+  el.dataset.reportId = r.reportId;
+  el.dataset.status = r.status;
+  const zh = document.createElement('p'); zh.textContent = r.outcome.zh;
+  const en = document.createElement('p'); en.textContent = r.outcome.en;
+  const meta = document.createElement('p'); meta.className = 'meta';
+  meta.textContent = [r.merchantId, r.category, r.orderId && 'order ' + r.orderId, r.skuId && 'SKU ' + r.skuId, new Date(r.filedAt).toLocaleString()].filter(Boolean).join(' · ');
+  el.append(zh, en, meta);
+  return el;
+}
+async function loadReports() {
+  const { reports } = await api('/v1/buyers/' + encodeURIComponent(buyerId) + '/reports?limit=20');
+  document.getElementById('my-reports').replaceChildren(...reports.map(reportCard));
+}
+document.getElementById('report-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const body = {};
+  for (const [k, v] of form) if (String(v).trim() !== '') body[k] = String(v).trim();
+  const errorEl = document.getElementById('report-error');
+  errorEl.textContent = '';
+  try {
+    await api('/v1/buyers/' + encodeURIComponent(buyerId) + '/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    e.target.reset();
+    await loadReports();
+  } catch (error) {
+    errorEl.textContent = String(error.message || error);
+  }
+});
 async function start() {
   if (!buyerId) { setStatus('idle', 'enter a buyer id'); return; }
   setStatus('connecting', 'connecting…');
@@ -178,6 +239,8 @@ async function start() {
   connect();
   await load();
   refreshCounts();
+  // A decided report's outcome arrives as a warning: refresh the list of reports with it.
+  await loadReports().catch(() => {});
 }
 start().catch((e) => setStatus('error', String(e)));
 </script>

@@ -126,7 +126,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const warnings = new RecordingWarningOutbox((w) => observer.warning?.(w, batchWatermark.getStore()));
     const penalties = localPenalties(documents, tables, config);
     // Buyer warnings as the warnings functions wire them (shared/local/warnings.ts); merchant standing from the penalty cases.
-    const buyerWarnings = await startLocalWarnings({ documents, tables, config, standing: new PenaltyCaseStanding(penalties.cases), log });
+    // The buyer page serves the reports function's buyer routes too; that function needs the warning
+    // service made here, so the page gets it through this forwarder, set once the HTTP functions exist.
+    let reports: HttpHandler | undefined;
+    const forwardReports: HttpHandler = (event, context) => (reports ?? notWired('reports'))(event, context);
+    const buyerWarnings = await startLocalWarnings({ documents, tables, config, standing: new PenaltyCaseStanding(penalties.cases), log, reports: forwardReports });
     closers.unshift(() => buyerWarnings.stop());
     const pipelineWarnings: WarningOutbox = { request: async (ws) => Promise.all([warnings.request(ws), buyerWarnings.service.request(ws)]).then(() => {}) };
     const violations = new ObservedViolationLedger(new DynamoViolationLedger(documents, tables.violations), (v, w) => observer.violations?.(v, w));
@@ -194,6 +198,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, buyerWarnings: buyerWarnings.service, outDir: options.outDir }),
       ...buyerWarnings.httpHandlers,
     };
+    reports = httpHandlers.reports;
     const gateway: RunningGateway = await startHttpGateway({
       routes: HTTP_ROUTES,
       handlers: httpHandlers,

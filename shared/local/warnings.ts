@@ -39,6 +39,8 @@ export interface LocalWarningsDeps {
   devSecret?: string;
   webSocketPort?: number;
   buyerPagePort?: number;
+  /** The reports function, whose buyer routes the buyer page serves too (the page's report form). */
+  reports?: HttpHandler;
   /** Told of every change the service stored, after it was pushed (the run's progress, tests, the benchmark). */
   onChange?: (changes: readonly WarningChange[], push: PushReport | undefined) => void;
   log?: Pick<Log, 'warn' | 'error'>;
@@ -108,6 +110,7 @@ export async function startLocalWarnings(deps: LocalWarningsDeps): Promise<Local
       buyerWarnings,
       webSocketUrl: gateway.url,
       devSecret: secret,
+      ...(deps.reports ? { reports: deps.reports } : {}),
       ...(deps.buyerPagePort !== undefined ? { port: deps.buyerPagePort } : {}),
     });
     closers.unshift(() => page.close());

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../shared/config';
 import type { OrderEvent } from '../../shared/contracts/events';
 import { chooseFeatureStore, type FeatureStoreChoice } from '../../shared/local/featureStore';
+import { repoPath } from '../../infra/paths';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime';
 import { chromiumOrSkip, launchChromium, type Browser } from '../support/chromium';
 import { orderEvent } from '../support/orders';
@@ -95,5 +96,34 @@ describe.skipIf(!available)('buyer warnings in the browser', () => {
 
     expect(listed.unread).toBe(0);
     expect(listed.warnings.map((w) => w.status)).toEqual(['read']);
+  });
+
+  it('files a report from the page, and shows its outcome live once an analyst upholds it', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${runtime.endpoints.buyerPage}/?buyer=b-victim`);
+    await page.locator('#status[data-state="live"]').waitFor();
+
+    await page.locator('#report-form input[name=merchantId]').fill('m-gouger');
+    await page.locator('#report-form select[name=category]').selectOption('price_gouging');
+    await page.locator('#report-form input[name=orderId]').fill('o-gouged');
+    await page.locator('#report-form textarea[name=statement]').fill('3.4 times the usual price for sanitiser.');
+    await page.locator('#report-form button').click();
+    const report = page.locator('article.report[data-status="open"]');
+    await report.waitFor();
+    expect(await report.textContent()).toContain('We received your report of price gouging');
+    const reportId = (await report.getAttribute('data-report-id'))!;
+
+    // An analyst upholds it through the HTTP API (the console's Reports tab does the same).
+    const decided = await fetch(`${runtime.endpoints.http}/v1/reports/${reportId}/decision`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer dev:analyst:alice', 'content-type': 'application/json' },
+      body: JSON.stringify({ upheld: true, note: 'order o-gouged at 3.4x the baseline' }),
+    });
+    expect(decided.status).toBe(200);
+
+    await page.locator('article.warning[data-type="report_outcome"]').waitFor();
+    await page.locator('article.report[data-status="upheld"]').waitFor();
+    expect(await page.locator('article.warning[data-type="report_outcome"] .en').textContent()).toContain('was upheld');
+    await page.screenshot({ path: repoPath('out/screenshots/buyer-report-upheld.png'), fullPage: true });
   });
 });
