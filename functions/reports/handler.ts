@@ -2,7 +2,8 @@
  * Buyer reports (投诉与举报), API Gateway HTTP API (payload v2), one function for the buyers' and
  * the analysts' routes:
  *
- *   POST /v1/buyers/{buyerId}/reports          the buyer      file a report (201; the same report again: 200)
+ *   POST /v1/buyers/{buyerId}/reports          the buyer      file a report (201; the same open report again: 200;
+ *                                                             again after its decision: a new report, 201)
  *   GET  /v1/buyers/{buyerId}/reports          the buyer      their reports and each one's outcome, newest first
  *   GET  /v1/reports?merchantId=               viewer+        open reports, earliest due first (escalated ones due sooner);
  *                                                             with merchantId: that merchant's reports in the escalation window
@@ -73,6 +74,9 @@ export function makeReportsHandler(deps: ReportsHandlerDeps) {
           const outcome = await deps.reports.file(buyerId, input, nowOf(event));
           if (outcome.kind === 'too_many') {
             throw tooManyRequests('too_many_open_reports', `buyer ${buyerId} has ${outcome.open} open reports (at most ${outcome.limit}); wait for their outcome`);
+          }
+          if (outcome.kind === 'refiled_too_often') {
+            throw tooManyRequests('report_refiled_too_often', `this report was already decided ${outcome.times} times; contact customer service with new evidence`);
           }
           return json(outcome.kind === 'filed' ? 201 : 200, { report: buyerReportView(outcome.report) });
         }

@@ -91,6 +91,22 @@ describe('filing a report', () => {
     expect(again).toEqual({ status: 200, body: first.body });
   });
 
+  it('files the same report again after its decision as a new report (new evidence), and a retry of that finds it', async () => {
+    const { call, file } = setup();
+    const first = (await file('b-1')).body.report.reportId;
+    await call(R.decide, { params: { reportId: first }, body: { upheld: false, note: 'no evidence yet' }, auth: ANALYST });
+
+    const again = await file('b-1', reportInput({ statement: 'Here is the receipt.' }), T0 + 3_600_000);
+    const retried = await file('b-1', reportInput({ statement: 'Here is the receipt.' }), T0 + 3_660_000);
+
+    expect(again.status).toBe(201);
+    expect(again.body.report.reportId).not.toBe(first);
+    expect(again.body.report.status).toBe('open');
+    expect(retried).toMatchObject({ status: 200, body: { report: { reportId: again.body.report.reportId } } });
+    const mine = await call(R.mine, { params: { buyerId: 'b-1' }, auth: buyer('b-1') });
+    expect(mine.body.reports.map((r) => r.status)).toEqual(['open', 'dismissed']);
+  });
+
   it('answers 401 without a buyer token, 403 for another buyer\'s path, 400 naming each bad field', async () => {
     const { call } = setup();
     const body = reportInput();

@@ -8,6 +8,7 @@ import {
   decideReport,
   fileReport,
   outcomeNotice,
+  refiledReportId,
   queueReports,
   type QueuedReport,
   type Report,
@@ -18,6 +19,8 @@ import {
 import type { ConfigSource, PenaltyWorkflow, ReportStore, ViolationLedger, WarningOutbox } from '../../ports';
 
 const DAY_MS = 86_400_000;
+/** Times one buyer may file the same report (merchant, category, subject) again after decisions. */
+const MAX_REFILINGS = 5;
 /** A merchant's reports read for its reporting-buyer count, at most. */
 const MERCHANT_REPORTS_READ = 500;
 
@@ -30,7 +33,10 @@ export interface ReportServiceDeps {
   warnings?: WarningOutbox;
 }
 
-export type FileOutcome = { kind: 'filed' | 'existing'; report: Report } | { kind: 'too_many'; open: number; limit: number };
+export type FileOutcome =
+  | { kind: 'filed' | 'existing'; report: Report }
+  | { kind: 'too_many'; open: number; limit: number }
+  | { kind: 'refiled_too_often'; times: number };
 export type DecisionOutcome = { kind: 'decided'; report: Report; repeated: boolean } | { kind: 'not_found' } | { kind: 'conflict'; message: string };
 
 export function createReportService(deps: ReportServiceDeps) {
@@ -41,10 +47,16 @@ export function createReportService(deps: ReportServiceDeps) {
   return {
     async file(buyerId: string, input: ReportInput, atMs: number): Promise<FileOutcome> {
       const r = await rules();
-      const report = fileReport(buyerId, input, atMs, r);
-      // A retried request finds its report before the limit is looked at.
-      const existing = await deps.store.get(report.reportId);
-      if (existing) return { kind: 'existing', report: existing };
+      let report = fileReport(buyerId, input, atMs, r);
+      // A retried request finds its report (still open) before the limit is looked at; the same
+      // report filed again after a decision is a new one, a generation after the decided one.
+      for (let generation = 0; ; generation++) {
+        const existing = await deps.store.get(report.reportId);
+        if (existing === null) break;
+        if (existing.status === 'open') return { kind: 'existing', report: existing };
+        if (generation >= MAX_REFILINGS) return { kind: 'refiled_too_often', times: generation + 1 };
+        report = { ...report, reportId: refiledReportId(existing) };
+      }
       const open = await deps.store.openCountOf(buyerId);
       if (open >= r.maxOpenPerBuyer) return { kind: 'too_many', open, limit: r.maxOpenPerBuyer };
       const stored = await deps.store.file(report);

@@ -82,6 +82,14 @@ export function reportIdOf(buyerId: string, input: ReportInput): string {
   return stableId('report', buyerId, input.merchantId, input.category, input.orderId ?? '', input.skuId ?? '', input.reviewId ?? '');
 }
 
+/**
+ * The id of the same report filed again after `previous` was decided (new evidence, as the dismissal
+ * invites). Derived from the decision, so retrying that new filing finds it rather than a third one.
+ */
+export function refiledReportId(previous: Report): string {
+  return stableId('report', previous.reportId, previous.decidedAt ?? '');
+}
+
 export function fileReport(buyerId: string, input: ReportInput, atMs: number, rules: ReportRules): Report {
   return {
     reportId: reportIdOf(buyerId, input),
