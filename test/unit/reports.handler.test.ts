@@ -148,12 +148,12 @@ describe('handling reports', () => {
       'm-hot:true',
       'm-calm:false',
     ]);
-    const merchant = await call(R.queue, { auth: VIEWER, query: { merchantId: 'm-hot' } });
+    const merchant = await call(R.queue, { auth: VIEWER, query: { merchantId: 'm-hot' }, atMs: T0 + 3_600_000 });
     expect(merchant.body).toMatchObject({ merchantId: 'm-hot', reportingBuyers: 3, escalated: true });
     expect(merchant.body.reports).toHaveLength(3);
 
     const reportId = queue.body.reports[0]!.reportId;
-    expect((await call(R.one, { params: { reportId }, auth: VIEWER })).body).toMatchObject({ report: { reportId }, merchant: { reportingBuyers: 3, escalated: true } });
+    expect((await call(R.one, { params: { reportId }, auth: VIEWER, atMs: T0 + 3_600_000 })).body).toMatchObject({ report: { reportId }, merchant: { reportingBuyers: 3, escalated: true } });
     expect((await call(R.decide, { params: { reportId }, body: { upheld: true, note: 'checked' }, auth: VIEWER })).status).toBe(403);
     expect((await call(R.queue, { auth: buyer('b-1') })).status).toBe(401);
     expect((await call(R.queue, { auth: VIEWER, query: { limit: '0' } })).status).toBe(400);

@@ -1,15 +1,17 @@
 /**
  * Buyer reports, the application side: filing (with the per-buyer limit), the analysts' queue (with
  * each merchant's reporting-buyer count) and decisions (an upheld report records a violation in the
- * ledger and hands it to the penalty workflow; either outcome is sent to the buyer as a notice). The reports function and the local runtime use it.
+ * ledger and hands it to the penalty workflow; either outcome is sent to the buyer as a notice).
+ * The reports function, the SLA check and the local runtime use it.
  */
 import { mapBounded } from '../../adapters/dynamodb/concurrency';
 import {
   decideReport,
   fileReport,
   outcomeNotice,
-  refiledReportId,
   queueReports,
+  refiledReportId,
+  reportingBuyers,
   type QueuedReport,
   type Report,
   type ReportDecision,
@@ -44,6 +46,29 @@ export function createReportService(deps: ReportServiceDeps) {
     return (await deps.config.current()).reports;
   }
 
+  /**
+   * Decides a report. The decision is stored first (conditional on the report being open), then its
+   * effects are delivered (the violation, the buyer's notice). All are idempotent by id, and the same
+   * decision sent again (a retry after a failed delivery) delivers them again, so an upheld report
+   * always reaches the penalty case.
+   */
+  async function decide(reportId: string, decision: ReportDecision, by: string, atMs: number): Promise<DecisionOutcome> {
+    const config = await deps.config.current();
+    const report = await deps.store.get(reportId);
+    if (report === null) return { kind: 'not_found' };
+    const outcome = decideReport(report, decision, by, atMs, config.version);
+    if (!outcome.ok) return { kind: 'conflict', message: outcome.message };
+    // Decided meanwhile: read again, where the same decision is a repeat and the other a conflict.
+    if (!outcome.repeated && !(await deps.store.decide(outcome.report))) return decide(reportId, decision, by, atMs);
+    if (outcome.violation) {
+      await deps.violations.record([outcome.violation]);
+      await deps.penalties.onViolations([outcome.violation]);
+    }
+    const notice = outcomeNotice(outcome.report);
+    if (deps.warnings && notice) await deps.warnings.request([notice]);
+    return { kind: 'decided', report: outcome.report, repeated: outcome.repeated };
+  }
+
   return {
     async file(buyerId: string, input: ReportInput, atMs: number): Promise<FileOutcome> {
       const r = await rules();
@@ -76,7 +101,7 @@ export function createReportService(deps: ReportServiceDeps) {
     async ofMerchant(merchantId: string, atMs: number): Promise<{ reports: Report[]; reportingBuyers: number; escalated: boolean }> {
       const r = await rules();
       const reports = await deps.store.byMerchant(merchantId, atMs - r.escalation.windowDays * DAY_MS, MERCHANT_REPORTS_READ);
-      const buyers = new Set(reports.filter((x) => x.status !== 'dismissed').map((x) => x.buyerId)).size;
+      const buyers = reportingBuyers(reports, atMs, r);
       return { reports, reportingBuyers: buyers, escalated: buyers >= r.escalation.distinctBuyers };
     },
 
@@ -84,29 +109,7 @@ export function createReportService(deps: ReportServiceDeps) {
       return deps.store.get(reportId);
     },
 
-    /**
-     * Decides a report. The decision is stored first (conditional on the report being open), then its
-     * effects are delivered (the violation, the buyer's notice): all are idempotent by id, and the same decision sent again (a retry after
-     * a failed delivery) delivers them again, so an upheld report always reaches the penalty case.
-     */
-    async decide(reportId: string, decision: ReportDecision, by: string, atMs: number): Promise<DecisionOutcome> {
-      const config = await deps.config.current();
-      const report = await deps.store.get(reportId);
-      if (report === null) return { kind: 'not_found' };
-      const outcome = decideReport(report, decision, by, atMs, config.version);
-      if (!outcome.ok) return { kind: 'conflict', message: outcome.message };
-      if (!outcome.repeated && !(await deps.store.decide(outcome.report))) {
-        // Decided meanwhile: the same way is a repeat, the other way a conflict.
-        return this.decide(reportId, decision, by, atMs);
-      }
-      if (outcome.violation) {
-        await deps.violations.record([outcome.violation]);
-        await deps.penalties.onViolations([outcome.violation]);
-      }
-      const notice = outcomeNotice(outcome.report);
-      if (deps.warnings && notice) await deps.warnings.request([notice]);
-      return { kind: 'decided', report: outcome.report, repeated: outcome.repeated };
-    },
+    decide,
   };
 }
 
