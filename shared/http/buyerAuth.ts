@@ -48,9 +48,9 @@ export const jwtBuyerAuthenticator: BuyerAuthenticator = (event) => {
   return buyerOf(claims);
 };
 
-/** Only the buyer may see or change their warnings. */
+/** Only the buyer may see or change their own warnings and reports. */
 export function requireBuyer(principal: BuyerPrincipal, buyerId: string): void {
-  if (principal.buyerId !== buyerId) throw forbidden('a buyer may only read and acknowledge their own warnings');
+  if (principal.buyerId !== buyerId) throw forbidden(`buyer ${principal.buyerId} may only see or change their own warnings and reports`);
 }
 
 /** The fixed development secret: local runs only, never a deployment (no Lambda reads it). */
