@@ -2,6 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DynamoFlaggedDecisions } from '../../shared/adapters/dynamodb/analystReads';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoReportStore } from '../../shared/adapters/dynamodb/reports';
 import { DynamoViolationLedger } from '../../shared/adapters/dynamodb/violationLedger';
@@ -32,6 +33,8 @@ export const handler: (event: APIGatewayProxyEventV2, context: Context) => Promi
     violations: new DynamoViolationLedger(documents, requireEnv(TABLES.violations.envVar)),
     penalties: new SfnPenaltyWorkflow(new SFNClient({}), requireEnv(PENALTY_WORKFLOW.stateMachineArnEnvVar)),
     // The outcome reaches the buyer's app as a warning: stored here, pushed by the table's stream (warnings-push).
+    // Whether a reported order is the reporter's with that shop (the decisions table's byOrder index).
+    orders: new DynamoFlaggedDecisions(documents, requireEnv(TABLES.decisions.envVar)),
     warnings: createWarningService({ store: new DynamoWarningStore(documents, requireEnv(TABLES.warnings.envVar)), config, log: logger }),
   }),
 });

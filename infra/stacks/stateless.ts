@@ -170,6 +170,8 @@ export class RisklineStatelessStack extends Stack {
             [resources.tables.violations, 'insert'],
             // The outcome notice to the buyer, through the warning service (de-duplication, rate limit).
             [resources.tables.warnings, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] }],
+            // Whether a reported order is the reporter's (verified purchase).
+            [resources.tables.decisions, { actions: ['dynamodb:Query'], indexes: ['byOrder'] }],
             configRead,
           ],
           memorySize: 512,

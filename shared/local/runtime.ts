@@ -15,6 +15,7 @@ import { makeOrderStreamHandler } from '../../functions/order-stream/handler';
 import { makeReviewStreamHandler } from '../../functions/review-stream/handler';
 import { makeReportsHandler } from '../../functions/reports/handler';
 import { makeRiskScoreHandler } from '../../functions/risk-score/handler';
+import { DynamoFlaggedDecisions } from '../adapters/dynamodb/analystReads';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoDecisionLog } from '../adapters/dynamodb/decisionLog';
 import { DynamoQuarantine } from '../adapters/dynamodb/quarantine';
@@ -128,8 +129,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Buyer warnings as the warnings functions wire them (shared/local/warnings.ts); merchant standing from the penalty cases.
     // The buyer page serves the reports function's buyer routes too; that function needs the warning
     // service made here, so the page gets it through this forwarder, set once the HTTP functions exist.
-    let reports: HttpHandler | undefined;
-    const forwardReports: HttpHandler = (event, context) => (reports ?? notWired('reports'))(event, context);
+    const late: { reports?: HttpHandler } = {};
+    const forwardReports: HttpHandler = (event, context) => (late.reports ?? notWired('reports'))(event, context);
     const buyerWarnings = await startLocalWarnings({ documents, tables, config, standing: new PenaltyCaseStanding(penalties.cases), log, reports: forwardReports });
     closers.unshift(() => buyerWarnings.stop());
     const pipelineWarnings: WarningOutbox = { request: async (ws) => Promise.all([warnings.request(ws), buyerWarnings.service.request(ws)]).then(() => {}) };
@@ -198,7 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...httpFunctions({ features: options.features, thresholds: options.thresholds, config, documents, dynamoClient, kinesis, tables, streams, penalties, buyerWarnings: buyerWarnings.service, outDir: options.outDir }),
       ...buyerWarnings.httpHandlers,
     };
-    reports = httpHandlers.reports;
+    late.reports = httpHandlers.reports;
     const gateway: RunningGateway = await startHttpGateway({
       routes: HTTP_ROUTES,
       handlers: httpHandlers,
@@ -290,6 +291,7 @@ function httpFunctions(deps: HttpDeps): Record<string, HttpHandler> {
         violations: new DynamoViolationLedger(deps.documents, deps.tables.violations),
         penalties: deps.penalties.workflow,
         warnings: deps.buyerWarnings,
+        orders: new DynamoFlaggedDecisions(deps.documents, deps.tables.decisions),
       }),
     }),
     'risk-score': makeRiskScoreHandler({

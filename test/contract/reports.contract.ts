@@ -33,6 +33,17 @@ export function describeReportStoreContract(name: string, make: () => Promise<Re
       expect(await store.get('report-missing')).toBeNull();
     });
 
+    it('keeps whether a reported order was verified as the reporter\'s purchase', async () => {
+      const store = await make();
+      const verified = { ...filed('b-v1', { orderId: 'o-1' }), verifiedPurchase: true };
+      const unverified = { ...filed('b-v2', { orderId: 'o-2' }), verifiedPurchase: false };
+      await store.file(verified);
+      await store.file(unverified);
+
+      expect(await store.get(verified.reportId)).toEqual(verified);
+      expect(await store.get(unverified.reportId)).toEqual(unverified);
+    });
+
     it('stores a decision only while the report is open', async () => {
       const store = await make();
       const report = filed('b-2');

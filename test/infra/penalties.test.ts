@@ -160,6 +160,7 @@ describe('buyer reports', () => {
     expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.violations.table))).toContain('dynamodb:PutItem');
     expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.penaltyCases.table))).toEqual([]);
     expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.warnings.table))).toContain('dynamodb:PutItem');
+    expect(actionsOn(statements, logicalIdOf(riskline.stateful.tables.decisions.table))).toEqual(['dynamodb:Query']);
     const onMachine = statements.filter((s) => refersTo(s.Resource, logicalIdOf(riskline.penalties.workflow.stateMachine))).flatMap((s) => [s.Action].flat());
     expect(onMachine).toEqual(['states:StartExecution']);
   });

@@ -15,6 +15,7 @@ import { createReportService } from '../../shared/app/reports/service';
 import { defaultThresholds } from '../../shared/config';
 import { devBuyerAuthenticator, devBuyerToken } from '../../shared/http/buyerAuth';
 import { devTokenAuthenticator } from '../../shared/http/principal';
+import type { Decision } from '../../shared/domain/records';
 import type { PenaltyWorkflow } from '../../shared/ports';
 import { reportInput } from '../contract/reports.contract';
 
@@ -25,6 +26,8 @@ const VIEWER = 'Bearer dev:viewer:vic';
 /** The answers' fields these tests read. */
 interface ReportJson {
   reportId: string;
+  buyerId?: string;
+  verifiedPurchase?: boolean;
   merchantId: string;
   status: string;
   escalated?: boolean;
@@ -66,7 +69,15 @@ function setup(options: { penalties?: (real: PenaltyWorkflow) => PenaltyWorkflow
   const handler = makeReportsHandler({
     authenticate: devTokenAuthenticator,
     authenticateBuyer: devBuyerAuthenticator(SECRET),
-    reports: createReportService({ store, config, violations, penalties: options.penalties ? options.penalties(penalties.workflow) : penalties.workflow, warnings }),
+    reports: createReportService({
+      store,
+      config,
+      violations,
+      penalties: options.penalties ? options.penalties(penalties.workflow) : penalties.workflow,
+      warnings,
+      // The decision log knows one order: b-1's with m-1.
+      orders: { byOrder: async (orderId) => (orderId === 'o-of-b1' ? [{ orderId, buyerId: 'b-1', merchantId: 'm-1' } as Decision] : []) },
+    }),
   });
   const call = async (...args: Parameters<typeof request>) => {
     const response = (await handler(request(...args), {} as Context)) as APIGatewayProxyStructuredResultV2;
@@ -131,6 +142,22 @@ describe('filing a report', () => {
     expect(third.body).toMatchObject({ error: 'too_many_open_reports' });
     expect((await file('b-1', reportInput({ merchantId: 'm-1' }))).status).toBe(200);
     expect((await file('b-2', reportInput({ merchantId: 'm-3' }))).status).toBe(201);
+  });
+});
+
+describe('verified purchases', () => {
+  it('marks a report naming the reporter\'s own order with that shop verified, another order not, and no order neither', async () => {
+    const { call, file } = setup();
+    await file('b-1', reportInput({ merchantId: 'm-1', orderId: 'o-of-b1' }));
+    await file('b-2', reportInput({ merchantId: 'm-1', orderId: 'o-of-b1' })); // someone else's order
+    await file('b-3', reportInput({ merchantId: 'm-1' }));
+
+    const { body } = await call(R.queue, { auth: VIEWER, atMs: T0 + 60_000 });
+    const byBuyer = Object.fromEntries(body.reports.map((r) => [r.buyerId, r.verifiedPurchase]));
+    expect(byBuyer).toEqual({ 'b-1': true, 'b-2': false, 'b-3': undefined });
+    // Internal: the buyer's own view does not say.
+    const mine = await call(R.mine, { params: { buyerId: 'b-1' }, auth: buyer('b-1') });
+    expect(mine.body.reports[0]).not.toHaveProperty('verifiedPurchase');
   });
 });
 

@@ -135,5 +135,6 @@ function toReport(item: Record<string, unknown>): Report {
     ...optional('decidedAt'),
     ...optional('note'),
     ...optional('violationId'),
+    ...(typeof item.verifiedPurchase === 'boolean' ? { verifiedPurchase: item.verifiedPurchase } : {}),
   };
 }

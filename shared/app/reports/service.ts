@@ -18,7 +18,7 @@ import {
   type ReportInput,
   type ReportRules,
 } from '../../domain/reports/report';
-import type { ConfigSource, PenaltyWorkflow, ReportStore, ViolationLedger, WarningOutbox } from '../../ports';
+import type { ConfigSource, PenaltyWorkflow, RecentDecisions, ReportStore, ViolationLedger, WarningOutbox } from '../../ports';
 
 const DAY_MS = 86_400_000;
 /** Times one buyer may file the same report (merchant, category, subject) again after decisions. */
@@ -33,6 +33,8 @@ export interface ReportServiceDeps {
   penalties: PenaltyWorkflow;
   /** Where the outcome notice to the buyer goes (the buyer warnings); without it the buyer sees the outcome only in their list. */
   warnings?: WarningOutbox;
+  /** The decision log's orders: a report naming an order is marked a verified purchase when the order is the reporter's with that merchant. */
+  orders?: Pick<RecentDecisions, 'byOrder'>;
 }
 
 export type FileOutcome =
@@ -84,6 +86,10 @@ export function createReportService(deps: ReportServiceDeps) {
       }
       const open = await deps.store.openCountOf(buyerId);
       if (open >= r.maxOpenPerBuyer) return { kind: 'too_many', open, limit: r.maxOpenPerBuyer };
+      if (input.orderId !== undefined && deps.orders) {
+        const decisions = await deps.orders.byOrder(input.orderId);
+        report = { ...report, verifiedPurchase: decisions.some((d) => d.buyerId === buyerId && d.merchantId === input.merchantId) };
+      }
       const stored = await deps.store.file(report);
       return { kind: stored.created ? 'filed' : 'existing', report: stored.report };
     },

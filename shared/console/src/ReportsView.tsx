@@ -67,7 +67,14 @@ export function ReportsPanel({ api, session }: { api: Api; session: Session | nu
                 </div>
               </td>
               <td>{CATEGORY[r.category]}</td>
-              <td>{subject(r)}</td>
+              <td>
+                {subject(r)}
+                {r.verifiedPurchase !== undefined && (
+                  <div className={r.verifiedPurchase ? 'ok' : 'muted'} data-testid="purchase">
+                    {r.verifiedPurchase ? 'verified purchase' : 'order not found as theirs with this shop'}
+                  </div>
+                )}
+              </td>
               <td>{r.statement}</td>
               <td>
                 {r.buyerId}

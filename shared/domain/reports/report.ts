@@ -66,6 +66,11 @@ export interface Report {
   note?: string;
   /** The violation an upheld report recorded. */
   violationId?: string;
+  /**
+   * When the report names an order: whether the decision log has that order from this buyer with
+   * this merchant (a purchase the reporter made), for the analysts' triage. Never shown to the buyer.
+   */
+  verifiedPurchase?: boolean;
 }
 
 /** What a report is about, with only the ids it names (optional fields stay absent, never undefined). */
