@@ -115,6 +115,19 @@ export function describeWarningStoreContract(adapter: string, make: () => Promis
       expect((await warnings.list('b-rate', { limit: 10, nowMs: NOW })).items).toHaveLength(4);
     });
 
+    it('always delivers the outcome of the buyer\'s own report, even past the rate limit', async () => {
+      const { warnings } = service(await make(), { rateLimit: { maxPerWindow: 1, windowMinutes: 60, exemptSeverities: [] } });
+      await warnings.issue([warningRequest({ buyerId: 'b-reporter', occurredAt: at(0) })]);
+
+      const held = await warnings.issue([warningRequest({ buyerId: 'b-reporter', occurredAt: at(60_000) })]);
+      const outcome = await warnings.issue([
+        warningRequest({ buyerId: 'b-reporter', type: 'report_outcome', severity: 'info', params: { category: 'price_gouging', outcome: 'upheld' }, occurredAt: at(120_000) }),
+      ]);
+
+      expect(held).toEqual(['rate_limited']);
+      expect(outcome).toEqual(['issued']);
+    });
+
     it('does not spend the rate limit on duplicates', async () => {
       const { warnings } = service(await make(), { rateLimit: { maxPerWindow: 1, windowMinutes: 60, exemptSeverities: [] } });
       const once = warningRequest({ buyerId: 'b-dup-rate' });

@@ -52,7 +52,7 @@ export function createWarningService(deps: WarningServiceDeps): WarningService {
     const cutoffMs = dedupeCutoffMs(warning.issuedAtMs, rules);
     const held = await deps.store.get(warning.buyerId, warning.warningId);
     if (held !== null && isRecent(held, cutoffMs)) return { outcome: 'duplicate' };
-    if (isRateLimited(warning.severity, rules)) {
+    if (isRateLimited(warning, rules)) {
       const window = rateWindow(warning.issuedAtMs, rules);
       if (!(await deps.store.takeRate(warning.buyerId, window.startMs, rules.rateLimit.maxPerWindow, window.expiresAtMs))) return { outcome: 'rate_limited' };
     }

@@ -85,9 +85,12 @@ export function isRecent(stored: Pick<StoredWarning, 'issuedAtMs'>, cutoffMs: nu
   return stored.issuedAtMs > cutoffMs;
 }
 
-/** Whether the per-buyer rate limit applies to a warning of this severity. */
-export function isRateLimited(severity: WarningSeverity, rules: WarningRules): boolean {
-  return !rules.rateLimit.exemptSeverities.includes(severity);
+/**
+ * Whether the per-buyer rate limit applies to a warning: not to the exempt severities, nor to the
+ * outcome of the buyer's own report (an answer they asked for, bounded by their open-report limit).
+ */
+export function isRateLimited(warning: Pick<StoredWarning, 'type' | 'severity'>, rules: WarningRules): boolean {
+  return warning.type !== 'report_outcome' && !rules.rateLimit.exemptSeverities.includes(warning.severity);
 }
 
 /** The fixed rate-limit window an issue falls in (event time), and when its counter may be forgotten. */
