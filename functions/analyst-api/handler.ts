@@ -38,7 +38,7 @@ import { asSeen, BacktestRequestSchema, type BacktestJob } from '../../shared/do
 import { diffVersions } from '../../shared/domain/config/lifecycle';
 import { SuppressionInputSchema } from '../../shared/domain/config/suppressions';
 import { ThresholdsSchema } from '../../shared/domain/config/thresholds';
-import { badRequest, conflict, forbidden, HttpError, httpErrors, json, notFound, parseBody, type ErrorLog } from '../../shared/http/errors';
+import { badRequest, conflict, forbidden, HttpError, httpErrors, json, notFound, parseBody, pathParam, type ErrorLog } from '../../shared/http/errors';
 import { requireRole, type Authenticator, type Principal } from '../../shared/http/principal';
 import { VELOCITY_VIEW_LOOKBACK_MS, VelocityEntitySchema, velocityView } from '../../shared/app/velocity';
 import type { BacktestJobs, BacktestLauncher, PenaltyLadder, RecentDecisions, ShadowResults, WindowedSets } from '../../shared/ports';
@@ -112,11 +112,6 @@ function limitOf(event: APIGatewayProxyEventV2, fallback: number, max: number): 
 export function makeAnalystApiHandler(deps: AnalystApiDeps) {
   const at = (event: APIGatewayProxyEventV2) => new Date(event.requestContext.timeEpoch).toISOString();
   const newBacktestId = deps.newBacktestId ?? (() => `bt-${randomUUID()}`);
-  const param = (event: APIGatewayProxyEventV2, name: string) => {
-    const value = event.pathParameters?.[name];
-    if (value === undefined || value === '') throw notFound(`missing path parameter ${name}`);
-    return value;
-  };
   /** An optional JSON body: absent is `{}`. */
   const optionalBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> =>
     event.body === undefined || event.body === '' ? schema.parse({}) : parseBody(event, schema);
@@ -136,7 +131,7 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
       },
     ],
 
-    [ANALYST_ROUTE_KEYS.version]: ['viewer', async (event) => json(200, await deps.config.version(param(event, 'version'), at(event)))],
+    [ANALYST_ROUTE_KEYS.version]: ['viewer', async (event) => json(200, await deps.config.version(pathParam(event, 'version'), at(event)))],
 
     [ANALYST_ROUTE_KEYS.validate]: [
       'analyst',
@@ -159,7 +154,7 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
         const ifMatch = event.headers['if-match'];
         const expect = ifMatch === undefined ? undefined : Number(ifMatch.replace(/"/g, ''));
         if (expect !== undefined && !Number.isInteger(expect)) throw badRequest('If-Match must be the revision number the edit is based on');
-        return json(200, await deps.config.editDraft(param(event, 'version'), document, principalOf(event).id, at(event), expect));
+        return json(200, await deps.config.editDraft(pathParam(event, 'version'), document, principalOf(event).id, at(event), expect));
       },
     ],
 
@@ -167,20 +162,20 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
       'approver',
       async (event) => {
         const body = optionalBody(event, ApprovalSchema);
-        return json(200, await deps.config.approve(param(event, 'version'), principalOf(event).id, at(event), body.note || undefined));
+        return json(200, await deps.config.approve(pathParam(event, 'version'), principalOf(event).id, at(event), body.note || undefined));
       },
     ],
 
     [ANALYST_ROUTE_KEYS.reject]: [
       'approver',
-      async (event) => json(200, await deps.config.reject(param(event, 'version'), principalOf(event).id, at(event), parseBody(event, RejectionSchema).note)),
+      async (event) => json(200, await deps.config.reject(pathParam(event, 'version'), principalOf(event).id, at(event), parseBody(event, RejectionSchema).note)),
     ],
 
     [ANALYST_ROUTE_KEYS.publish]: [
       'approver',
       async (event) => {
         const body = optionalBody(event, PublishSchema);
-        const done = await deps.config.publish(param(event, 'version'), principalOf(event).id, at(event), body.note || undefined);
+        const done = await deps.config.publish(pathParam(event, 'version'), principalOf(event).id, at(event), body.note || undefined);
         return json(200, { live: done.pointer, audit: done.audit });
       },
     ],
@@ -217,8 +212,8 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
       'analyst',
       async (event) => {
         const body = optionalBody(event, LiftSchema);
-        await deps.config.lift(param(event, 'suppressionId'), principalOf(event).id, at(event), body.note || undefined);
-        return json(200, { suppressionId: param(event, 'suppressionId'), lifted: true });
+        await deps.config.lift(pathParam(event, 'suppressionId'), principalOf(event).id, at(event), body.note || undefined);
+        return json(200, { suppressionId: pathParam(event, 'suppressionId'), lifted: true });
       },
     ],
 
@@ -282,8 +277,8 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
     [ANALYST_ROUTE_KEYS.backtest]: [
       'viewer',
       async (event) => {
-        const job = await deps.backtests.get(param(event, 'backtestId'));
-        if (job === null) throw notFound(`no backtest ${param(event, 'backtestId')}`);
+        const job = await deps.backtests.get(pathParam(event, 'backtestId'));
+        if (job === null) throw notFound(`no backtest ${pathParam(event, 'backtestId')}`);
         return json(200, asSeen(job, event.requestContext.timeEpoch, deps.backtestWorkerLimitMs));
       },
     ],
@@ -306,7 +301,7 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
       'viewer',
       async (event) => {
         if (deps.velocity === undefined) throw new HttpError(501, 'not_implemented', 'the velocity view needs the feature store, which is not wired here');
-        const entity = VelocityEntitySchema.safeParse(param(event, 'entity'));
+        const entity = VelocityEntitySchema.safeParse(pathParam(event, 'entity'));
         if (!entity.success) throw badRequest(`entity must be one of ${VelocityEntitySchema.options.join(', ')}`, [{ path: 'entity', message: VelocityEntitySchema.options.join(' | ') }]);
         const now = event.requestContext.timeEpoch;
         const raw = event.queryStringParameters?.at;
@@ -316,7 +311,7 @@ export function makeAnalystApiHandler(deps: AnalystApiDeps) {
             { path: 'at', message: 'an ISO 8601 time, not in the future, at most 24 hours ago' },
           ]);
         }
-        return json(200, await velocityView(deps.velocity, entity.data, param(event, 'entityId'), atMs));
+        return json(200, await velocityView(deps.velocity, entity.data, pathParam(event, 'entityId'), atMs));
       },
     ],
   };

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { z } from 'zod';
 import { buyerView } from '../../shared/domain/warnings/policy';
 import { requireBuyer, type BuyerAuthenticator } from '../../shared/http/buyerAuth';
-import { badRequest, httpErrors, issuesOf, json, notFound, type ErrorLog } from '../../shared/http/errors';
+import { httpErrors, json, notFound, parseQuery, pathParam, type ErrorLog } from '../../shared/http/errors';
 import type { BuyerWarnings } from '../../shared/ports';
 
 export const BUYER_WARNING_ROUTE_KEYS = {
@@ -37,33 +37,24 @@ export interface BuyerWarningsHandlerDeps {
 }
 
 export function makeBuyerWarningsHandler(deps: BuyerWarningsHandlerDeps) {
-  const param = (event: APIGatewayProxyEventV2, name: string) => {
-    const value = event.pathParameters?.[name];
-    if (value === undefined || value === '') throw notFound(`missing path parameter ${name}`);
-    return value;
-  };
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpErrors(deps.log))
     .handler(async (event) => {
       // Who first (401), then whose (403), then what (400 / 404).
       const principal = deps.authenticate(event);
-      const buyerId = param(event, 'buyerId');
+      const buyerId = pathParam(event, 'buyerId');
       requireBuyer(principal, buyerId);
       const nowMs = deps.now ? deps.now(event) : event.requestContext.timeEpoch;
 
       switch (event.routeKey) {
         case BUYER_WARNING_ROUTE_KEYS.list: {
-          const parsed = ListWarningsQuerySchema.safeParse(event.queryStringParameters ?? {});
-          if (!parsed.success) {
-            const issues = issuesOf(parsed.error.issues);
-            throw badRequest(`invalid query parameters: ${issues.map((i) => i.path).join(', ')}`, issues);
-          }
-          const page = await deps.warnings.list(buyerId, { limit: parsed.data.limit, nowMs, ...(parsed.data.cursor ? { cursor: parsed.data.cursor } : {}) });
+          const q = parseQuery(event, ListWarningsQuerySchema);
+          const page = await deps.warnings.list(buyerId, { limit: q.limit, nowMs, ...(q.cursor ? { cursor: q.cursor } : {}) });
           return json(200, { buyerId, unread: page.unread, warnings: page.items.map(buyerView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
         }
         case BUYER_WARNING_ROUTE_KEYS.ack: {
-          const warningId = param(event, 'warningId');
+          const warningId = pathParam(event, 'warningId');
           const warning = await deps.warnings.acknowledge(buyerId, warningId, nowMs);
           if (warning === null) throw notFound(`buyer ${buyerId} has no warning ${warningId}`);
           return json(200, { warning: buyerView(warning) });

@@ -20,7 +20,7 @@ import { precondition } from '../../shared/domain/penalties/machine';
 import { DAY_MS } from '../../shared/domain/penalties/policy';
 import { PenaltyEventSchema, initialState, type PenaltyEventInput } from '../../shared/domain/penalties/state';
 import { ConflictError } from '../../shared/errors';
-import { conflict, httpErrors, json, notFound, parseBody, type ErrorLog } from '../../shared/http/errors';
+import { conflict, httpErrors, json, notFound, parseBody, pathParam, type ErrorLog } from '../../shared/http/errors';
 import { requireMerchant, requireRole, type Authenticator, type Principal } from '../../shared/http/principal';
 import type { ConfigSource } from '../../shared/ports';
 import type { PenaltyApprovals, PenaltyAudit, PenaltyCases, PenaltyExecutions } from '../../shared/ports/penalties';
@@ -55,11 +55,6 @@ type Route = (event: APIGatewayProxyEventV2, principal: Principal) => Promise<AP
 
 export function makePenaltyApiHandler(deps: PenaltyApiDeps) {
   const at = (event: APIGatewayProxyEventV2) => new Date(event.requestContext.timeEpoch).toISOString();
-  const param = (event: APIGatewayProxyEventV2, name: string) => {
-    const value = event.pathParameters?.[name];
-    if (value === undefined || value === '') throw notFound(`missing path parameter ${name}`);
-    return value;
-  };
 
   async function loadCase(merchantId: string) {
     const stored = await deps.cases.load(merchantId);
@@ -86,7 +81,7 @@ export function makePenaltyApiHandler(deps: PenaltyApiDeps) {
     [PENALTY_ROUTE_KEYS.decideApproval]: async (event, principal) => {
       requireRole(principal, 'approver');
       const body = parseBody(event, ApprovalDecisionSchema);
-      const approvalId = param(event, 'approvalId');
+      const approvalId = pathParam(event, 'approvalId');
       const approval = await deps.approvals.get(approvalId);
       if (approval === null) throw notFound(`no approval ${approvalId}`);
       if (approval.status !== 'pending') throw conflict(`approval ${approvalId} is already ${approval.status}`);
@@ -108,7 +103,7 @@ export function makePenaltyApiHandler(deps: PenaltyApiDeps) {
 
     [PENALTY_ROUTE_KEYS.merchantCase]: async (event, principal) => {
       requireRole(principal, 'viewer');
-      const merchantId = param(event, 'merchantId');
+      const merchantId = pathParam(event, 'merchantId');
       const { stored, state } = await loadCase(merchantId);
       if (stored === null) throw notFound(`no penalty case for merchant ${merchantId}`);
       const policy = (await deps.config.current()).penalties;
@@ -118,14 +113,14 @@ export function makePenaltyApiHandler(deps: PenaltyApiDeps) {
     [PENALTY_ROUTE_KEYS.investigate]: async (event, principal) => {
       requireRole(principal, 'analyst');
       const body = parseBody(event, InvestigationSchema);
-      const merchantId = param(event, 'merchantId');
-      const violationId = param(event, 'violationId');
+      const merchantId = pathParam(event, 'merchantId');
+      const violationId = pathParam(event, 'violationId');
       await command(merchantId, { type: 'InvestigationResolved', violationId, attributed: body.attribute, by: principal.id, at: at(event), note: body.note });
       return json(202, { merchantId, violationId, status: body.attribute ? 'counted' : 'dismissed' });
     },
 
     [PENALTY_ROUTE_KEYS.appeal]: async (event, principal) => {
-      const merchantId = param(event, 'merchantId');
+      const merchantId = pathParam(event, 'merchantId');
       requireMerchant(principal, merchantId);
       const body = parseBody(event, AppealSchema);
       // One appeal per step: the id derives from both, so a retried request is the same appeal.
@@ -137,14 +132,14 @@ export function makePenaltyApiHandler(deps: PenaltyApiDeps) {
     [PENALTY_ROUTE_KEYS.decideAppeal]: async (event, principal) => {
       requireRole(principal, 'approver');
       const body = parseBody(event, AppealDecisionSchema);
-      const merchantId = param(event, 'merchantId');
-      const appealId = param(event, 'appealId');
+      const merchantId = pathParam(event, 'merchantId');
+      const appealId = pathParam(event, 'appealId');
       await command(merchantId, { type: 'AppealDecided', appealId, upheld: body.upheld, by: principal.id, at: at(event), note: body.note });
       return json(202, { merchantId, appealId, status: body.upheld ? 'upheld' : 'denied' });
     },
 
     [PENALTY_ROUTE_KEYS.credit]: async (event, principal) => {
-      const merchantId = param(event, 'merchantId');
+      const merchantId = pathParam(event, 'merchantId');
       requireMerchant(principal, merchantId, true);
       const { state } = await loadCase(merchantId);
       const policy = (await deps.config.current()).penalties;

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { ReportService } from '../../shared/app/reports/service';
 import { buyerReportView, ReportDecisionSchema, ReportInputSchema } from '../../shared/domain/reports/report';
 import { requireBuyer, type BuyerAuthenticator } from '../../shared/http/buyerAuth';
-import { badRequest, conflict, httpErrors, issuesOf, json, notFound, parseBody, tooManyRequests, type ErrorLog } from '../../shared/http/errors';
+import { conflict, httpErrors, json, notFound, parseBody, parseQuery, pathParam, tooManyRequests, type ErrorLog } from '../../shared/http/errors';
 import { requireRole, type Authenticator } from '../../shared/http/principal';
 
 export const REPORT_ROUTE_KEYS = {
@@ -47,19 +47,7 @@ export interface ReportsHandlerDeps {
   log?: ErrorLog;
 }
 
-function query<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = issuesOf(parsed.error.issues);
-  throw badRequest(`invalid query parameters: ${issues.map((i) => i.path).join(', ')}`, issues);
-}
-
 export function makeReportsHandler(deps: ReportsHandlerDeps) {
-  const param = (event: APIGatewayProxyEventV2, name: string) => {
-    const value = event.pathParameters?.[name];
-    if (value === undefined || value === '') throw notFound(`missing path parameter ${name}`);
-    return value;
-  };
   const nowOf = (event: APIGatewayProxyEventV2) => (deps.now ? deps.now(event) : event.requestContext.timeEpoch);
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
@@ -68,7 +56,7 @@ export function makeReportsHandler(deps: ReportsHandlerDeps) {
       switch (event.routeKey) {
         case REPORT_ROUTE_KEYS.file: {
           // Who first (401), then whose (403), then what (400).
-          const buyerId = param(event, 'buyerId');
+          const buyerId = pathParam(event, 'buyerId');
           requireBuyer(deps.authenticateBuyer(event), buyerId);
           const input = parseBody(event, ReportInputSchema);
           const outcome = await deps.reports.file(buyerId, input, nowOf(event));
@@ -81,21 +69,21 @@ export function makeReportsHandler(deps: ReportsHandlerDeps) {
           return json(outcome.kind === 'filed' ? 201 : 200, { report: buyerReportView(outcome.report) });
         }
         case REPORT_ROUTE_KEYS.mine: {
-          const buyerId = param(event, 'buyerId');
+          const buyerId = pathParam(event, 'buyerId');
           requireBuyer(deps.authenticateBuyer(event), buyerId);
-          const { limit } = query(event, MineQuerySchema);
+          const { limit } = parseQuery(event, MineQuerySchema);
           return json(200, { buyerId, reports: (await deps.reports.ofBuyer(buyerId, limit)).map(buyerReportView) });
         }
         case REPORT_ROUTE_KEYS.queue: {
           requireRole(deps.authenticate(event), 'viewer');
-          const q = query(event, QueueQuerySchema);
+          const q = parseQuery(event, QueueQuerySchema);
           const atMs = nowOf(event);
           if (q.merchantId !== undefined) return json(200, { merchantId: q.merchantId, ...(await deps.reports.ofMerchant(q.merchantId, atMs)) });
           return json(200, { reports: await deps.reports.queue(atMs, q.limit) });
         }
         case REPORT_ROUTE_KEYS.one: {
           requireRole(deps.authenticate(event), 'viewer');
-          const reportId = param(event, 'reportId');
+          const reportId = pathParam(event, 'reportId');
           const report = await deps.reports.get(reportId);
           if (report === null) throw notFound(`no report ${reportId}`);
           const { reportingBuyers, escalated } = await deps.reports.ofMerchant(report.merchantId, nowOf(event));
@@ -105,7 +93,7 @@ export function makeReportsHandler(deps: ReportsHandlerDeps) {
           const principal = deps.authenticate(event);
           requireRole(principal, 'analyst');
           const body = parseBody(event, ReportDecisionSchema);
-          const reportId = param(event, 'reportId');
+          const reportId = pathParam(event, 'reportId');
           const outcome = await deps.reports.decide(reportId, body, principal.id, nowOf(event));
           if (outcome.kind === 'not_found') throw notFound(`no report ${reportId}`);
           if (outcome.kind === 'conflict') throw conflict(outcome.message);

@@ -69,6 +69,21 @@ export function parseBody<S extends z.ZodType>(event: Pick<APIGatewayProxyEventV
   return parsed.data;
 }
 
+/** Parses and validates the query string; a bad one is a 400 that names every bad parameter. */
+export function parseQuery<S extends z.ZodType>(event: Pick<APIGatewayProxyEventV2, 'queryStringParameters'>, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = issuesOf(parsed.error.issues);
+  throw badRequest(`invalid query parameters: ${issues.map((i) => i.path).join(', ')}`, issues);
+}
+
+/** A path parameter of the route; absent or empty is a 404 (the route did not match a real path). */
+export function pathParam(event: Pick<APIGatewayProxyEventV2, 'pathParameters'>, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (value === undefined || value === '') throw notFound(`missing path parameter ${name}`);
+  return value;
+}
+
 export interface ErrorLog {
   error(message: string, ...extra: unknown[]): void;
 }
