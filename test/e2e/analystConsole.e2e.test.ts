@@ -204,6 +204,12 @@ describe.skipIf(!available)('the analysts console in the browser', () => {
     const tracked = (await world.penalties.cases.load('m-report-hot'))!.state.violations.map((v) => v.violationId);
     expect(tracked).toContain(upheld.violationId);
     await shot('8b-report-upheld');
+    // The merchant's history: its three reports, the upheld one with who decided it.
+    await page.locator('[data-testid=merchant-reports] input').fill('m-report-hot');
+    await page.locator('[data-testid=merchant-reports] button[type=submit]').click();
+    await page.locator('[data-testid=merchant-reports] tbody tr[data-status=upheld]').waitFor();
+    expect(await page.locator('[data-testid=merchant-reports] tbody tr').count()).toBe(3);
+    expect(await page.locator('[data-testid=merchant-reports] tbody tr[data-status=upheld]').textContent()).toContain('alice');
 
     await tab('merchants');
     await page.locator('[data-testid=ladder-view] tbody tr').first().waitFor();

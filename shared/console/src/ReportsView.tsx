@@ -96,6 +96,7 @@ export function ReportsPanel({ api, session }: { api: Api; session: Session | nu
         </tbody>
       </table>
       {reports.length === 0 && !queue.error && <p className="muted">No open report.</p>}
+      <MerchantReports api={api} />
       {decided.length > 0 && (
         <section className="card" data-testid="reports-decided">
           <h3>Decided in this session</h3>
@@ -115,5 +116,61 @@ export function ReportsPanel({ api, session }: { api: Api; session: Session | nu
         </section>
       )}
     </div>
+  );
+}
+
+/** One merchant's reports in the escalation window, decided ones included: what buyers said of it before. */
+function MerchantReports({ api }: { api: Api }) {
+  const [merchantId, setMerchantId] = useState('');
+  const [found, setFound] = useState<Awaited<ReturnType<Api['merchantReports']>> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="card" data-testid="merchant-reports">
+      <h3>A merchant&apos;s reports</h3>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          api.merchantReports(merchantId.trim()).then(setFound, (err: unknown) => setError((err as Error).message));
+        }}
+      >
+        <input placeholder="merchant id" value={merchantId} onChange={(e) => setMerchantId(e.target.value)} />
+        <button type="submit">Look up</button>
+      </form>
+      <ErrorLine error={error} />
+      {found && (
+        <>
+          <p>
+            {found.merchantId}: {found.reports.length} report{found.reports.length === 1 ? '' : 's'} in the window, {found.reportingBuyers} reporting buyer
+            {found.reportingBuyers === 1 ? '' : 's'} {found.escalated && <span className="status status-block">escalated</span>}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th>filed</th>
+                <th>category</th>
+                <th>buyer</th>
+                <th>statement</th>
+                <th>status</th>
+                <th>decided</th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.reports.map((r) => (
+                <tr key={r.reportId} data-status={r.status}>
+                  <td>{when(r.filedAt)}</td>
+                  <td>{CATEGORY[r.category]}</td>
+                  <td>{r.buyerId}</td>
+                  <td>{r.statement}</td>
+                  <td>{r.status}</td>
+                  <td>{r.decidedBy ? `${r.decidedBy}, ${when(r.decidedAt)}: ${r.note ?? ''}` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
   );
 }

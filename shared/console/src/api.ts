@@ -93,6 +93,8 @@ export function makeApi(token: () => string | null) {
     decisions: (orderId?: string) => call<{ decisions: Decision[] }>('GET', orderId ? `/v1/decisions?orderId=${encodeURIComponent(orderId)}` : '/v1/decisions?limit=100').then((r) => r.decisions),
     ladder: () => call<{ merchants: LadderEntry[] }>('GET', '/v1/penalties/ladder').then((r) => r.merchants),
     reports: () => call<{ reports: QueuedReport[] }>('GET', '/v1/reports').then((r) => r.reports),
+    merchantReports: (merchantId: string) =>
+      call<{ merchantId: string; reports: Report[]; reportingBuyers: number; escalated: boolean }>('GET', `/v1/reports?merchantId=${encodeURIComponent(merchantId)}`),
     decideReport: (reportId: string, upheld: boolean, note: string) =>
       call<{ report: Report; repeated: boolean }>('POST', `/v1/reports/${encodeURIComponent(reportId)}/decision`, { upheld, note }).then((r) => r.report),
     velocity: (entity: VelocityView['entity'], id: string) => call<VelocityView>('GET', `/v1/velocity/${entity}/${encodeURIComponent(id)}`),
