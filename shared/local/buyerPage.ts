@@ -8,6 +8,7 @@
  *   http://127.0.0.1:<port>/?buyer=<buyerId>
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { REPORT_CATEGORY_NAMES } from '../domain/reports/messages';
 import { devBuyerToken } from '../http/buyerAuth';
 import { HTTP_ROUTES } from '../http/routes';
 import { startHttpGateway, type HttpHandler, type RunningGateway } from './httpGateway';
@@ -99,10 +100,9 @@ export function buyerPageHtml(config: { webSocketUrl: string }): string {
     <form id="report-form">
       <label>店铺 · shop <input name="merchantId" required autocomplete="off"></label>
       <label>类型 · what <select name="category">
-        <option value="price_gouging">哄抬价格 · price gouging</option>
-        <option value="fake_reviews">虚假评价 · fake reviews</option>
-        <option value="fake_orders">刷单 · fake orders</option>
-        <option value="suspicious_payments">支付欺诈 · payment fraud</option>
+${(['price_gouging', 'fake_reviews', 'fake_orders', 'suspicious_payments'] as const)
+  .map((value) => `        <option value="${value}">${REPORT_CATEGORY_NAMES[value].zh} · ${REPORT_CATEGORY_NAMES[value].en}</option>`)
+  .join('\n')}
       </select></label>
       <label>订单 · order (optional) <input name="orderId" autocomplete="off"></label>
       <label>商品 · SKU (optional) <input name="skuId" autocomplete="off"></label>

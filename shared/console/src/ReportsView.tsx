@@ -2,14 +2,10 @@
 import { useState } from 'react';
 import type { Api, BuyerReport, QueuedReport } from './api';
 import { can, type Session } from './auth';
+import { REPORT_CATEGORY_NAMES } from '../../domain/reports/messages';
 import { ErrorLine, useLoad, when } from './common';
 
-const CATEGORY: Record<QueuedReport['category'], string> = {
-  fake_orders: 'fake orders 刷单',
-  fake_reviews: 'fake reviews 虚假评价',
-  price_gouging: 'price gouging 哄抬价格',
-  suspicious_payments: 'payment fraud 支付欺诈',
-};
+const category = (c: QueuedReport['category']) => `${REPORT_CATEGORY_NAMES[c].en} ${REPORT_CATEGORY_NAMES[c].zh}`;
 
 function subject(r: QueuedReport): string {
   return [r.orderId && `order ${r.orderId}`, r.skuId && `sku ${r.skuId}`, r.reviewId && `review ${r.reviewId}`].filter(Boolean).join(', ') || '—';
@@ -66,7 +62,7 @@ export function ReportsPanel({ api, session }: { api: Api; session: Session | nu
                   {r.reportingBuyers} reporting buyer{r.reportingBuyers === 1 ? '' : 's'} {r.escalated && <span className="status status-block">escalated</span>}
                 </div>
               </td>
-              <td>{CATEGORY[r.category]}</td>
+              <td>{category(r.category)}</td>
               <td>
                 {subject(r)}
                 {r.verifiedPurchase !== undefined && (
@@ -103,7 +99,7 @@ export function ReportsPanel({ api, session }: { api: Api; session: Session | nu
           <ul>
             {decided.map((r) => (
               <li key={r.reportId}>
-                {r.merchantId}, {CATEGORY[r.category]}: <b>{r.status}</b>
+                {r.merchantId}, {category(r.category)}: <b>{r.status}</b>
                 {r.violationId && (
                   <>
                     {' '}
@@ -160,7 +156,7 @@ function MerchantReports({ api }: { api: Api }) {
               {found.reports.map((r) => (
                 <tr key={r.reportId} data-status={r.status}>
                   <td>{when(r.filedAt)}</td>
-                  <td>{CATEGORY[r.category]}</td>
+                  <td>{category(r.category)}</td>
                   <td>{r.buyerId}</td>
                   <td>{r.statement}</td>
                   <td>{r.status}</td>

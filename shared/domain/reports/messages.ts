@@ -7,7 +7,8 @@ import type { ViolationType } from '../records';
 
 export type ReportOutcome = 'open' | 'upheld' | 'dismissed';
 
-const CATEGORY_NAMES: Record<ViolationType, { zh: string; en: string }> = {
+/** What each report category is called, for buyers and analysts alike. */
+export const REPORT_CATEGORY_NAMES: Record<ViolationType, { zh: string; en: string }> = {
   fake_orders: { zh: '刷单', en: 'fake orders' },
   fake_reviews: { zh: '虚假评价', en: 'fake reviews' },
   price_gouging: { zh: '哄抬价格', en: 'price gouging' },
@@ -16,7 +17,7 @@ const CATEGORY_NAMES: Record<ViolationType, { zh: string; en: string }> = {
 
 /** `dueAt` (ISO) is shown while the report is open. An unknown category is named generically. */
 export function reportOutcomeText(category: string, outcome: ReportOutcome, dueAt?: string): { zh: string; en: string } {
-  const name = CATEGORY_NAMES[category as ViolationType] ?? { zh: '违规', en: 'a violation' };
+  const name = REPORT_CATEGORY_NAMES[category as ViolationType] ?? { zh: '违规', en: 'a violation' };
   switch (outcome) {
     case 'open': {
       const due = dueAt === undefined ? '' : dueAt.slice(0, 16).replace('T', ' ');
